@@ -1,0 +1,20 @@
+"""Table diff library: load CSV/XLSX into polars, align rows and columns, report changes.
+
+It imports nothing from the service, so the CLI runs it on local files.
+"""
+
+from docdiff.diff.compare import diff_tables
+from docdiff.diff.load import Table, load_table
+from docdiff.diff.model import CellChange, CompareOptions, DiffResult, RowChange, SheetInfo, Summary
+
+__all__ = [
+    "CellChange",
+    "CompareOptions",
+    "DiffResult",
+    "RowChange",
+    "SheetInfo",
+    "Summary",
+    "Table",
+    "diff_tables",
+    "load_table",
+]

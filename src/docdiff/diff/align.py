@@ -1,0 +1,217 @@
+"""Align the rows of two tables: by key columns, or by content when no key is given.
+
+Content alignment works in three passes, so that an inserted, deleted or
+moved row never shifts the rows below it into false changes:
+
+1. Anchors: rows whose normalised cells are all equal are matched, the k-th
+   copy of a duplicated row on one side with the k-th copy on the other.
+2. Pairing: the rows left over are paired by similarity, the share of
+   non-empty cells that are equal. Candidate pairs come from equal rare
+   values in any column (so a changed row is found wherever it moved) and
+   from equal offsets inside the same gap between anchors (so rows made of
+   common values still pair). Pairs below the threshold stay unmatched and
+   become a removed plus an added row.
+3. Moves: the longest order-preserving run of matched pairs is the skeleton;
+   every other pair moved.
+
+Both inputs are frames of normalised string columns `k0..kN` in the same
+column order. The module works on row indices only and knows nothing of
+headers, row numbers or the payload.
+"""
+
+from bisect import bisect_left
+
+import polars as pl
+
+# Values shared by more leftover row pairs than this are too common to
+# suggest a pairing; they still count towards similarity once a pair is a
+# candidate. Bounds the candidate join to about this many pairs per value.
+MAX_PAIRS_PER_VALUE = 64
+# Best candidates kept per baseline row before the exact similarity check.
+CANDIDATES_PER_ROW = 16
+
+PAIR_SCHEMA = {"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64}
+
+
+def align_by_key(baseline: pl.DataFrame, target: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Match rows with equal key values; duplicate keys are matched in order of appearance."""
+    left = _with_occurrence(baseline.select(key), key, "b")
+    right = _with_occurrence(target.select(key), key, "t")
+    joined = left.join(right, on=[*key, "_occurrence"], how="inner")
+    return joined.select(
+        pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.lit(None, pl.Float64).alias("similarity")
+    )
+
+
+def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl.DataFrame:
+    return frame.with_row_index(index_name).with_columns(
+        pl.col(index_name).cum_count().over(key).alias("_occurrence")
+    )
+
+
+def align_by_content(baseline: pl.DataFrame, target: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Return the matched pairs (b, t, similarity); similarity is null for exact matches."""
+    columns = baseline.columns
+    anchors = _exact_anchors(baseline, target, columns)
+    skeleton = anchors.filter(pl.Series(longest_increasing_mask(anchors["t"].to_list()), dtype=pl.Boolean))
+
+    matched_b = set(anchors["b"].to_list())
+    matched_t = set(anchors["t"].to_list())
+    left_b = [i for i in range(baseline.height) if i not in matched_b]
+    left_t = [i for i in range(target.height) if i not in matched_t]
+    paired = pair_by_similarity(baseline, target, left_b, left_t, skeleton, threshold)
+    return pl.concat([anchors, paired]).sort("b")
+
+
+def _exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    if not columns:
+        return pl.DataFrame(schema=PAIR_SCHEMA)
+    left = baseline.select(pl.struct(columns).hash().alias("_row")).with_row_index("b")
+    right = target.select(pl.struct(columns).hash().alias("_row")).with_row_index("t")
+    left = left.with_columns(pl.col("b").cum_count().over("_row").alias("_occurrence"))
+    right = right.with_columns(pl.col("t").cum_count().over("_row").alias("_occurrence"))
+    joined = left.join(right, on=["_row", "_occurrence"], how="inner").sort("b")
+    # A hash collision would pair two different rows; the equality check
+    # below drops such pairs, so they fall through to similarity pairing.
+    if joined.height:
+        equal = _equal_cells(baseline, target, joined["b"], joined["t"]) == len(columns)
+        joined = joined.filter(equal)
+    return joined.select(
+        pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.lit(None, pl.Float64).alias("similarity")
+    )
+
+
+def _equal_cells(
+    baseline: pl.DataFrame, target: pl.DataFrame, b: pl.Series, t: pl.Series
+) -> pl.Series:
+    left = baseline[b]
+    right = target[t]
+    counts = pl.DataFrame(
+        {name: (left[name] == right[name]).cast(pl.UInt32) for name in baseline.columns}
+    )
+    return counts.sum_horizontal()
+
+
+def similarity(baseline: pl.DataFrame, target: pl.DataFrame, b: pl.Series, t: pl.Series) -> pl.Series:
+    """Return the share of equal cells among the cells non-empty on either side, per pair."""
+    left = baseline[b]
+    right = target[t]
+    equal = []
+    used = []
+    for name in baseline.columns:
+        non_empty = (left[name] != "") | (right[name] != "")
+        equal.append(((left[name] == right[name]) & non_empty).cast(pl.UInt32))
+        used.append(non_empty.cast(pl.UInt32))
+    equal_count = pl.DataFrame(equal).sum_horizontal()
+    used_count = pl.DataFrame(used).sum_horizontal()
+    return (equal_count / used_count).fill_nan(1.0)
+
+
+def pair_by_similarity(
+    baseline: pl.DataFrame,
+    target: pl.DataFrame,
+    left_b: list[int],
+    left_t: list[int],
+    skeleton: pl.DataFrame,
+    threshold: float,
+) -> pl.DataFrame:
+    if not left_b or not left_t or not baseline.columns:
+        return pl.DataFrame(schema=PAIR_SCHEMA)
+
+    candidates = pl.concat(
+        [
+            _candidates_by_value(baseline, target, left_b, left_t),
+            _candidates_by_gap(left_b, left_t, skeleton),
+        ]
+    )
+    candidates = (
+        candidates.group_by("b", "t")
+        .agg(pl.col("score").sum(), pl.col("same_gap").max())
+        .sort(["score", "b", "t"], descending=[True, False, False])
+        .group_by("b", maintain_order=True)
+        .head(CANDIDATES_PER_ROW)
+    )
+    candidates = candidates.with_columns(
+        similarity(baseline, target, candidates["b"], candidates["t"]).alias("similarity")
+    ).filter(pl.col("similarity") >= threshold)
+    candidates = candidates.filter(pl.col("similarity") > 0)
+    ranked = candidates.sort(
+        ["similarity", "same_gap", "score", "b", "t"],
+        descending=[True, True, True, False, False],
+    )
+    return _greedy_unique(ranked)
+
+
+def _candidates_by_value(
+    baseline: pl.DataFrame, target: pl.DataFrame, left_b: list[int], left_t: list[int]
+) -> pl.DataFrame:
+    left = baseline[left_b].with_columns(pl.Series("b", left_b, pl.UInt32))
+    right = target[left_t].with_columns(pl.Series("t", left_t, pl.UInt32))
+    parts = []
+    for name in baseline.columns:
+        values_b = left.select("b", pl.col(name).alias("value")).filter(pl.col("value") != "")
+        values_t = right.select("t", pl.col(name).alias("value")).filter(pl.col("value") != "")
+        counts = (
+            values_b.group_by("value").len("count_b").join(values_t.group_by("value").len("count_t"), on="value")
+        ).filter(pl.col("count_b") * pl.col("count_t") <= MAX_PAIRS_PER_VALUE)
+        weighted = counts.select(
+            "value", (1.0 / pl.max_horizontal("count_b", "count_t")).alias("score")
+        )
+        parts.append(
+            values_b.join(weighted, on="value").join(values_t, on="value").select("b", "t", "score")
+        )
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema={"b": pl.UInt32, "t": pl.UInt32, "score": pl.Float64})
+    return frame.with_columns(pl.lit(False).alias("same_gap"))
+
+
+def _candidates_by_gap(left_b: list[int], left_t: list[int], skeleton: pl.DataFrame) -> pl.DataFrame:
+    """Pair the k-th leftover row of a gap between skeleton anchors with the k-th on the other side."""
+    anchors_b = skeleton["b"].sort()
+    anchors_t = skeleton["t"].sort()
+    gaps_b = pl.DataFrame({"b": pl.Series(left_b, dtype=pl.UInt32)}).with_columns(
+        anchors_b.search_sorted(pl.Series(left_b, dtype=pl.UInt32)).alias("gap")
+    )
+    gaps_t = pl.DataFrame({"t": pl.Series(left_t, dtype=pl.UInt32)}).with_columns(
+        anchors_t.search_sorted(pl.Series(left_t, dtype=pl.UInt32)).alias("gap")
+    )
+    gaps_b = gaps_b.with_columns(pl.col("b").cum_count().over("gap").alias("rank"))
+    gaps_t = gaps_t.with_columns(pl.col("t").cum_count().over("gap").alias("rank"))
+    return gaps_b.join(gaps_t, on=["gap", "rank"]).select(
+        "b", "t", pl.lit(0.0).alias("score"), pl.lit(True).alias("same_gap")
+    )
+
+
+def _greedy_unique(ranked: pl.DataFrame) -> pl.DataFrame:
+    used_b: set[int] = set()
+    used_t: set[int] = set()
+    rows = []
+    for b, t, score in ranked.select("b", "t", "similarity").iter_rows():
+        if b in used_b or t in used_t:
+            continue
+        used_b.add(b)
+        used_t.add(t)
+        rows.append((b, t, score))
+    return pl.DataFrame(rows, schema=PAIR_SCHEMA, orient="row")
+
+
+def longest_increasing_mask(values: list[int]) -> list[bool]:
+    """Mark one longest strictly increasing subsequence of `values` (patience sorting)."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(values)
+    for index, value in enumerate(values):
+        position = bisect_left(tails, value)
+        if position == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[position] = value
+            tail_index[position] = index
+        previous[index] = tail_index[position - 1] if position else -1
+
+    mask = [False] * len(values)
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        mask[index] = True
+        index = previous[index]
+    return mask

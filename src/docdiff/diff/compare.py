@@ -1,0 +1,223 @@
+"""Compare two loaded tables and build the diff payload.
+
+Columns are matched by header name, ignoring whitespace and case inside the
+name; unmatched columns are reported as added or removed, and their cells
+are not compared. Rows are aligned by `align`; every matched pair is then
+compared cell by cell, vectorised per column, and only the differences
+become Python objects.
+"""
+
+import re
+from bisect import bisect_left
+
+import polars as pl
+
+from docdiff.diff.align import align_by_content, align_by_key, longest_increasing_mask
+from docdiff.diff.load import Table
+from docdiff.diff.model import (
+    CellChange,
+    CompareOptions,
+    DiffResult,
+    RowChange,
+    SheetInfo,
+    Summary,
+)
+from docdiff.errors import InvalidRequest
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def column_match_name(name: str) -> str:
+    return _WHITESPACE.sub("", name).casefold()
+
+
+def match_columns(baseline: list[str], target: list[str]) -> list[tuple[str, str]]:
+    """Pair columns with the same name, in baseline order."""
+    by_name = {}
+    for name in target:
+        by_name.setdefault(column_match_name(name), name)
+    pairs = []
+    for name in baseline:
+        match = by_name.pop(column_match_name(name), None)
+        if match is not None:
+            pairs.append((name, match))
+    return pairs
+
+
+def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) -> list[tuple[str, str]]:
+    resolved = []
+    for name in names:
+        wanted = column_match_name(name)
+        found = next((pair for pair in pairs if column_match_name(pair[0]) == wanted or column_match_name(pair[1]) == wanted), None)
+        if found is None:
+            available = ", ".join(pair[0] for pair in pairs)
+            raise InvalidRequest(detail=f"{what} column {name!r} is not in both tables; common columns: {available}")
+        resolved.append(found)
+    return resolved
+
+
+def normalized(table: Table, columns: list[str], options: CompareOptions) -> pl.DataFrame:
+    """Return the cells to compare as columns `k0..kN`, normalised as the options say."""
+    expressions = []
+    for position, name in enumerate(columns):
+        expression = pl.col(name)
+        if options.trim_whitespace:
+            expression = expression.str.strip_chars()
+        if options.ignore_case:
+            expression = expression.str.to_lowercase()
+        expressions.append(expression.alias(f"k{position}"))
+    if not expressions:
+        return pl.DataFrame(schema={})
+    return table.data.select(expressions)
+
+
+def sheet_info(table: Table) -> SheetInfo:
+    return SheetInfo(
+        source=table.source,
+        format=table.format,
+        sheet=table.sheet,
+        encoding=table.encoding,
+        title=table.title,
+        header=table.header,
+        header_rows=table.header_rows,
+        rows=table.height,
+        columns=len(table.header),
+    )
+
+
+def diff_tables(baseline: Table, target: Table, options: CompareOptions | None = None) -> DiffResult:
+    """Compare `target` against `baseline` and return every row and cell change."""
+    options = options or CompareOptions()
+    pairs = match_columns(baseline.header, target.header)
+    key = _resolve_columns(options.key, pairs, "key")
+    ignored = _resolve_columns(options.ignore_columns, pairs, "ignored")
+    compared = [pair for pair in pairs if pair not in ignored]
+
+    left = normalized(baseline, [b for b, _ in compared], options)
+    right = normalized(target, [t for _, t in compared], options)
+    if key:
+        positions = [compared.index(pair) for pair in key]
+        key_columns = [f"k{position}" for position in positions]
+        matched = align_by_key(left, right, key_columns)
+    else:
+        matched = align_by_content(left, right, options.similarity_threshold)
+
+    matched = matched.sort("b")
+    moved = pl.Series(longest_increasing_mask(matched["t"].to_list()), dtype=pl.Boolean).not_()
+    matched = matched.with_columns(moved.alias("moved"))
+
+    changes, summary = _row_changes(baseline, target, compared, left, right, matched)
+    matched_names = {column_match_name(b) for b, _ in pairs}
+    columns_added = [name for name in target.header if column_match_name(name) not in matched_names]
+    columns_removed = [name for name in baseline.header if column_match_name(name) not in matched_names]
+    summary.columns_added = len(columns_added)
+    summary.columns_removed = len(columns_removed)
+    summary.title_changed = (baseline.title or "") != (target.title or "")
+
+    return DiffResult(
+        summary=summary,
+        baseline=sheet_info(baseline),
+        target=sheet_info(target),
+        key=[b for b, _ in key],
+        alignment="key" if key else "content",
+        columns_added=columns_added,
+        columns_removed=columns_removed,
+        changes=changes,
+        options=options,
+    )
+
+
+def _changed_cells(left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
+    """Return (pair, column) for every differing cell of the matched pairs."""
+    if not left.columns or matched.height == 0:
+        return pl.DataFrame(schema={"pair": pl.UInt32, "column": pl.UInt32})
+    gathered_left = left[matched["b"]]
+    gathered_right = right[matched["t"]]
+    parts = []
+    for position, name in enumerate(left.columns):
+        differs = gathered_left[name] != gathered_right[name]
+        pairs = differs.arg_true().cast(pl.UInt32)
+        if pairs.len():
+            parts.append(pl.DataFrame({"pair": pairs, "column": pl.Series([position] * pairs.len(), dtype=pl.UInt32)}))
+    if not parts:
+        return pl.DataFrame(schema={"pair": pl.UInt32, "column": pl.UInt32})
+    return pl.concat(parts).sort("pair", "column")
+
+
+def _row_changes(
+    baseline: Table,
+    target: Table,
+    compared: list[tuple[str, str]],
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    matched: pl.DataFrame,
+) -> tuple[list[RowChange], Summary]:
+    summary = Summary()
+    ordered: list[tuple[float, RowChange]] = []
+
+    cells_by_pair: dict[int, list[int]] = {}
+    for pair, column in _changed_cells(left, right, matched).iter_rows():
+        cells_by_pair.setdefault(pair, []).append(column)
+
+    for pair, (b, t, score, moved) in enumerate(matched.select("b", "t", "similarity", "moved").iter_rows()):
+        columns = cells_by_pair.get(pair)
+        if not columns and not moved:
+            summary.rows_unchanged += 1
+            continue
+        cells = [_cell_change(baseline, target, compared[c], b, t) for c in columns or []]
+        kind = "modified" if cells else "moved"
+        change = RowChange(
+            kind=kind,
+            baseline_row=baseline.row_number(b),
+            target_row=target.row_number(t),
+            moved=moved,
+            similarity=round(score, 4) if score is not None else None,
+            cells=cells,
+        )
+        if cells:
+            summary.rows_modified += 1
+            summary.cells_modified += len(cells)
+        if moved:
+            summary.rows_moved += 1
+        ordered.append((t, change))
+
+    matched_b = matched["b"].to_list()
+    matched_t = matched["t"].to_list()
+    removed = sorted(set(range(baseline.height)) - set(matched_b))
+    added = sorted(set(range(target.height)) - set(matched_t))
+    for b in removed:
+        summary.rows_removed += 1
+        ordered.append((_place_removed(b, matched_b, matched_t), _whole_row("removed", baseline, b)))
+    for t in added:
+        summary.rows_added += 1
+        ordered.append((t, _whole_row("added", target, t)))
+
+    ordered.sort(key=lambda entry: entry[0])
+    return [change for _, change in ordered], summary
+
+
+def _place_removed(b: int, matched_b: list[int], matched_t: list[int]) -> float:
+    """Position a removed row just after the target row of the baseline row above it."""
+    position = bisect_left(matched_b, b)
+    if position == 0:
+        return -0.5
+    return matched_t[position - 1] + 0.5
+
+
+def _cell_change(baseline: Table, target: Table, columns: tuple[str, str], b: int, t: int) -> CellChange:
+    baseline_name, target_name = columns
+    return CellChange(
+        column=baseline_name,
+        baseline_cell=baseline.cell_address(baseline_name, b),
+        target_cell=target.cell_address(target_name, t),
+        old=baseline.data[baseline_name][b],
+        new=target.data[target_name][t],
+    )
+
+
+def _whole_row(kind: str, table: Table, index: int) -> RowChange:
+    values = dict(zip(table.header, table.data.row(index)))
+    row = table.row_number(index)
+    if kind == "removed":
+        return RowChange(kind="removed", baseline_row=row, values=values)
+    return RowChange(kind="added", target_row=row, values=values)

@@ -1,0 +1,380 @@
+"""Read a CSV or XLSX file into a `Table` of strings.
+
+Decisions:
+- Every cell is text. Types are the comparison's business, not the loader's,
+  so `007` stays `007` and an empty cell is `""`.
+- Encoding: UTF-8 (with or without BOM) is tried first because it is what
+  online editors export; otherwise charset-normalizer guesses, and the GBK
+  family is widened to GB18030, which decodes every GBK byte sequence.
+- Trailing empty rows and columns are dropped; empty rows inside the data
+  are kept, because the spreadsheet shows them and they carry row numbers.
+- Title rows and two-row headers are detected (see `detect_header`).
+- XLSX: every sheet is read; `load_table` returns the first non-empty one
+  unless a sheet is named.
+
+Row numbers and column letters always refer to the sheet as the user sees it,
+so every `Table` remembers where its first cell sits.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import charset_normalizer
+import polars as pl
+
+from docdiff.errors import ParseError, UnsupportedFormat
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+# Header detection looks only at the first records; a title block or header
+# deeper than this is treated as data.
+HEADER_SCAN_ROWS = 8
+_DATE_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
+
+
+@dataclass
+class Table:
+    source: str
+    format: str
+    data: pl.DataFrame
+    header: list[str]
+    header_rows: list[int]
+    first_data_row: int
+    first_column: int = 0
+    title: str | None = None
+    sheet: str | None = None
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return self.data.height
+
+    def row_number(self, index: int) -> int:
+        """Return the spreadsheet row number of data row `index` (0-based)."""
+        return self.first_data_row + index
+
+    def cell_address(self, column: str, index: int) -> str:
+        position = self.first_column + self.header.index(column)
+        return f"{column_letter(position)}{self.row_number(index)}"
+
+
+def column_letter(position: int) -> str:
+    """Return the spreadsheet letters of a 0-based column position: 0 -> A, 27 -> AB."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def column_position(letters: str) -> int:
+    position = 0
+    for char in letters:
+        position = position * 26 + (ord(char) - ord("A") + 1)
+    return position - 1
+
+
+def detect_format(data: bytes, name: str) -> str:
+    lowered = name.lower().split("?")[0]
+    if data.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if data.startswith(OLE_MAGIC) or lowered.endswith(".xls"):
+        raise UnsupportedFormat(detail=f"{name}: legacy .xls; save it as .xlsx or .csv")
+    if lowered.endswith((".xlsx", ".xlsm")):
+        raise ParseError(detail=f"{name}: not a valid XLSX file (no ZIP signature)")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnsupportedFormat(detail=f"{name}: binary content, neither CSV nor XLSX")
+    return "csv"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes and return the text with the encoding's name."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise ParseError(detail="text encoding could not be detected")
+    encoding = best.encoding
+    if encoding.replace("-", "").replace("_", "").lower() in ("gbk", "gb2312", "cp936", "gb18030", "hz"):
+        encoding = "gb18030"
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ParseError(detail=f"text is not valid {encoding}: {exc}") from exc
+
+
+def read_csv_records(text: str) -> pl.DataFrame:
+    """Parse CSV text into a frame of string columns `c0..cN` with "" for empty cells."""
+    if not text.strip():
+        return pl.DataFrame()
+    payload = text.encode("utf-8")
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(payload),
+            has_header=False,
+            infer_schema=False,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.ComputeError:
+        # Ragged records (more fields than the first record): polars would
+        # drop the extra fields, so fall back to the csv module and pad.
+        frame = _read_ragged_csv(text)
+    frame.columns = [f"c{i}" for i in range(frame.width)]
+    return frame.with_columns(pl.all().fill_null("").str.replace_all("\r\n", "\n", literal=True))
+
+
+def _read_ragged_csv(text: str) -> pl.DataFrame:
+    try:
+        records = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ParseError(detail=f"invalid CSV: {exc}") from exc
+    width = max((len(record) for record in records), default=0)
+    columns = {
+        f"c{i}": [record[i] if i < len(record) else "" for record in records] for i in range(width)
+    }
+    return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+
+
+def read_xlsx_sheets(data: bytes) -> list[tuple[str, pl.DataFrame, int, int]]:
+    """Read every sheet of a workbook as (name, records, first row index, first column index)."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel raises its own error types per failure
+        raise ParseError(detail=f"invalid XLSX: {exc}") from exc
+
+    origins = _xlsx_origins(data, len(reader.sheet_names))
+    sheets = []
+    for index, name in enumerate(reader.sheet_names):
+        try:
+            frame = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
+        except Exception as exc:
+            raise ParseError(detail=f"sheet {name!r}: {exc}") from exc
+        frame.columns = [f"c{i}" for i in range(frame.width)]
+        if frame.width:
+            frame = frame.with_columns(
+                pl.all().fill_null("").str.replace(_DATE_MIDNIGHT, "${1}")
+            )
+        first_row, first_column = origins[index] if index < len(origins) else (0, 0)
+        sheets.append((name, frame, first_row, first_column))
+    return sheets
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>')
+_SHEET_PATH = re.compile(r"xl/worksheets/sheet(\d+)\.xml$")
+
+
+def _xlsx_origins(data: bytes, sheet_count: int) -> list[tuple[int, int]]:
+    """Find each sheet's first used row and column, as calamine does when it trims them.
+
+    fastexcel starts a sheet at its first non-empty row and column, so a
+    table that starts at B2 would otherwise be numbered from A1. The scan
+    stops as soon as a cell in column A is seen.
+    """
+    origins: list[tuple[int, int]] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        paths = sorted(
+            (name for name in archive.namelist() if _SHEET_PATH.search(name)),
+            key=lambda name: int(_SHEET_PATH.search(name).group(1)),
+        )
+        for path in paths[:sheet_count]:
+            origins.append(_scan_origin(archive.read(path)))
+    except (zipfile.BadZipFile, KeyError):
+        return [(0, 0)] * sheet_count
+    return origins
+
+
+def _scan_origin(xml: bytes) -> tuple[int, int]:
+    first_row: int | None = None
+    first_column: int | None = None
+    for match in _CELL_REF.finditer(xml):
+        row = int(match.group(2)) - 1
+        column = column_position(match.group(1).decode())
+        if first_row is None:
+            first_row = row
+        if first_column is None or column < first_column:
+            first_column = column
+        if first_column == 0:
+            break
+    return first_row or 0, first_column or 0
+
+
+def drop_trailing_empty(frame: pl.DataFrame) -> pl.DataFrame:
+    if frame.width == 0 or frame.height == 0:
+        return frame
+    filled = frame.select(pl.all().str.strip_chars().str.len_bytes() > 0)
+    used_columns = [name for name, used in zip(frame.columns, filled.select(pl.all().any()).row(0)) if used]
+    if not used_columns:
+        return frame.clear().select([])
+    last_column = frame.columns.index(used_columns[-1])
+    row_used = filled.select(pl.any_horizontal(pl.all()).alias("used"))["used"]
+    last_row = row_used.arg_true()[-1]
+    return frame.select(frame.columns[: last_column + 1]).head(last_row + 1)
+
+
+def _non_empty(record: tuple[str, ...]) -> int:
+    return sum(1 for cell in record if cell.strip())
+
+
+def detect_header(records: list[tuple[str, ...]]) -> tuple[list[str], int, int]:
+    """Find the title rows and header rows at the top of a sheet.
+
+    Returns (title cells, index of the header record, number of header records).
+    A title row holds a single non-empty cell and is followed by a row with at
+    least two. A second header row is accepted when its cells sit only under
+    empty header cells or under the first cell of a group (a header cell
+    followed by empty ones), as a merged group header exports.
+    """
+    title: list[str] = []
+    index = 0
+    width = len(records[0]) if records else 0
+    while (
+        width >= 2
+        and index + 1 < len(records)
+        and len(title) < 3
+        and _non_empty(records[index]) == 1
+        and _non_empty(records[index + 1]) >= 2
+    ):
+        title.append(next(cell.strip() for cell in records[index] if cell.strip()))
+        index += 1
+
+    header_count = 1 if index < len(records) else 0
+    if index + 1 < len(records) and _is_sub_header(records[index], records[index + 1]):
+        header_count = 2
+    return title, index, header_count
+
+
+def _is_sub_header(header: tuple[str, ...], candidate: tuple[str, ...]) -> bool:
+    under_empty = 0
+    for position, cell in enumerate(candidate):
+        if not cell.strip():
+            continue
+        if not header[position].strip():
+            under_empty += 1
+            continue
+        starts_group = position + 1 < len(header) and not header[position + 1].strip()
+        if not starts_group:
+            return False
+    return under_empty > 0
+
+
+def combine_header(header: tuple[str, ...], sub_header: tuple[str, ...] | None) -> list[str]:
+    """Name each column, joining sub-header cells to their group as `group/sub`."""
+    names: list[str] = []
+    group = ""
+    for position, cell in enumerate(header):
+        cell = cell.strip()
+        if cell:
+            group = cell
+        sub = sub_header[position].strip() if sub_header else ""
+        if sub:
+            names.append(f"{group}/{sub}" if group else sub)
+        elif cell:
+            names.append(cell)
+        else:
+            names.append("")
+    return names
+
+
+def unique_names(names: list[str], first_column: int) -> list[str]:
+    """Fill empty names with the column letter and number repeated names: `a`, `a#2`."""
+    seen: dict[str, int] = {}
+    result = []
+    for position, name in enumerate(names):
+        name = name or column_letter(first_column + position)
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        result.append(name if count == 1 else f"{name}#{count}")
+    return result
+
+
+def build_table(
+    records: pl.DataFrame,
+    *,
+    source: str,
+    format: str,
+    first_row: int = 0,
+    first_column: int = 0,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> Table:
+    """Split raw records into title, header and data, and name the columns."""
+    records = drop_trailing_empty(records)
+    top = [tuple(row) for row in records.head(HEADER_SCAN_ROWS).iter_rows()]
+    title, header_index, header_count = detect_header(top)
+
+    if header_count == 0:
+        header: list[str] = []
+    else:
+        sub = top[header_index + 1] if header_count == 2 else None
+        header = unique_names(combine_header(top[header_index], sub), first_column)
+
+    data = records.slice(header_index + header_count)
+    data.columns = header if header else data.columns
+    header_rows = [first_row + header_index + 1 + i for i in range(header_count)]
+    return Table(
+        source=source,
+        format=format,
+        data=data if header else pl.DataFrame(),
+        header=header,
+        header_rows=header_rows,
+        first_data_row=first_row + header_index + header_count + 1,
+        first_column=first_column,
+        title=" ".join(title) if title else None,
+        sheet=sheet,
+        encoding=encoding,
+    )
+
+
+def load_table(data: bytes, source: str, sheet: str | None = None) -> Table:
+    """Load one sheet of a CSV or XLSX file.
+
+    Raises UnsupportedFormat or ParseError with the file name and the reason.
+    """
+    file_format = detect_format(data, source)
+    if file_format == "csv":
+        text, encoding = decode_text(data)
+        return build_table(read_csv_records(text), source=source, format="csv", encoding=encoding)
+
+    sheets = read_xlsx_sheets(data)
+    names = [name for name, *_ in sheets]
+    chosen = _choose_sheet(sheets, sheet, source)
+    name, records, first_row, first_column = chosen
+    table = build_table(
+        records,
+        source=source,
+        format="xlsx",
+        first_row=first_row,
+        first_column=first_column,
+        sheet=name,
+    )
+    table.sheets = names
+    return table
+
+
+def _choose_sheet(sheets, wanted: str | None, source: str):
+    if not sheets:
+        raise ParseError(detail=f"{source}: the workbook has no sheets")
+    if wanted is not None:
+        for entry in sheets:
+            if entry[0] == wanted:
+                return entry
+        names = ", ".join(name for name, *_ in sheets)
+        raise ParseError(detail=f"{source}: no sheet named {wanted!r}; sheets: {names}")
+    for entry in sheets:
+        if entry[1].height:
+            return entry
+    return sheets[0]

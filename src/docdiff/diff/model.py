@@ -1,0 +1,104 @@
+"""The diff payload: the pydantic models that the API, the CLI and the web page share."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class CompareOptions(BaseModel):
+    """How cells are normalised before they are compared."""
+
+    key: list[str] = Field(
+        default_factory=list,
+        description="Columns that identify a row. Empty: rows are aligned by content.",
+    )
+    trim_whitespace: bool = Field(
+        True, description="Ignore spaces and line breaks at the start and end of a cell."
+    )
+    ignore_case: bool = Field(False, description="Compare text case-insensitively.")
+    ignore_columns: list[str] = Field(
+        default_factory=list, description="Columns left out of the comparison."
+    )
+    similarity_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Least share of equal cells for two unmatched rows to be paired as one "
+        "modified row; below it they are a removed and an added row.",
+    )
+
+
+class SheetInfo(BaseModel):
+    """What was read from one side."""
+
+    source: str = Field(description="File name or document URL.")
+    format: Literal["csv", "xlsx"]
+    sheet: str | None = Field(None, description="Sheet name, for XLSX.")
+    encoding: str | None = Field(None, description="Detected text encoding, for CSV.")
+    title: str | None = Field(None, description="Title row above the header, if any.")
+    header: list[str] = Field(description="Column names, sub-headers joined to their group with `/`.")
+    header_rows: list[int] = Field(description="Spreadsheet row numbers of the header rows.")
+    rows: int = Field(description="Data rows, without title and header.")
+    columns: int
+
+
+class CellChange(BaseModel):
+    column: str = Field(description="Column name as the baseline names it.")
+    baseline_cell: str = Field(description="A1 address on the baseline side.")
+    target_cell: str = Field(description="A1 address on the target side.")
+    old: str
+    new: str
+
+
+class RowChange(BaseModel):
+    kind: Literal["added", "removed", "modified", "moved"]
+    baseline_row: int | None = Field(None, description="Row number on the baseline side.")
+    target_row: int | None = Field(None, description="Row number on the target side.")
+    moved: bool = Field(
+        False, description="The row's position relative to the unchanged rows changed."
+    )
+    similarity: float | None = Field(
+        None, description="Share of equal cells, for rows paired by content."
+    )
+    cells: list[CellChange] = Field(default_factory=list)
+    values: dict[str, str] | None = Field(
+        None, description="The row's cells, for added and removed rows."
+    )
+
+
+class Summary(BaseModel):
+    rows_added: int = 0
+    rows_removed: int = 0
+    rows_modified: int = 0
+    rows_moved: int = 0
+    rows_unchanged: int = 0
+    cells_modified: int = 0
+    columns_added: int = 0
+    columns_removed: int = 0
+    title_changed: bool = False
+
+    @property
+    def has_differences(self) -> bool:
+        return bool(
+            self.rows_added
+            or self.rows_removed
+            or self.rows_modified
+            or self.rows_moved
+            or self.columns_added
+            or self.columns_removed
+            or self.title_changed
+        )
+
+
+class DiffResult(BaseModel):
+    summary: Summary
+    baseline: SheetInfo
+    target: SheetInfo
+    key: list[str] = Field(
+        default_factory=list, description="Key columns used to align rows; empty when aligned by content."
+    )
+    alignment: Literal["key", "content"]
+    columns_added: list[str] = Field(default_factory=list)
+    columns_removed: list[str] = Field(default_factory=list)
+    changes: list[RowChange] = Field(default_factory=list)
+    options: CompareOptions

@@ -1,0 +1,132 @@
+"""Errors with a stable code, an HTTP status and a localized message.
+
+Every failure a user can cause or meet is a `DocdiffError` subclass. The code
+is for programs and never changes; the message is built from the i18n
+catalog in the job's language and names the failing value; the hint says
+what to do next. No error carries a cookie value: callers pass only names,
+URLs and sizes as parameters.
+"""
+
+from typing import Any, ClassVar
+
+from docdiff.i18n import translate
+
+
+class DocdiffError(Exception):
+    code: ClassVar[str] = "internal"
+    status_code: ClassVar[int] = 500
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, stage: str | None = None, **params: Any) -> None:
+        self.stage = stage
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        return translate(f"error.{self.message_key}", lang, **self.params)
+
+    def hint(self, lang: str) -> str:
+        return translate(f"hint.{self.message_key}", lang)
+
+    @property
+    def message_key(self) -> str:
+        return self.code
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message(lang),
+            "hint": self.hint(lang),
+            "stage": self.stage,
+            "retryable": self.retryable,
+        }
+
+
+class InvalidRequest(DocdiffError):
+    code = "invalid_request"
+    status_code = 422
+
+
+class HostNotAllowed(DocdiffError):
+    code = "host_not_allowed"
+    status_code = 403
+
+
+class CookieMissing(DocdiffError):
+    code = "cookie_missing"
+    status_code = 422
+
+
+class CookieInvalid(DocdiffError):
+    """A cookie that cannot be parsed; reported under the `invalid_request` code."""
+
+    code = "invalid_request"
+    status_code = 422
+
+    @property
+    def message_key(self) -> str:
+        return "cookie_invalid"
+
+
+class CookieExpired(DocdiffError):
+    code = "cookie_expired"
+    status_code = 401
+
+
+class DocumentNotFound(DocdiffError):
+    code = "document_not_found"
+    status_code = 404
+
+
+class PermissionDenied(DocdiffError):
+    code = "permission_denied"
+    status_code = 403
+
+
+class ExportFailed(DocdiffError):
+    code = "export_failed"
+    status_code = 502
+    retryable = True
+
+
+class DownloadTimeout(DocdiffError):
+    code = "download_timeout"
+    status_code = 504
+    retryable = True
+
+
+class UnsupportedFormat(DocdiffError):
+    code = "unsupported_format"
+    status_code = 415
+
+
+class ParseError(DocdiffError):
+    code = "parse_error"
+    status_code = 422
+
+
+class FileTooLarge(DocdiffError):
+    code = "file_too_large"
+    status_code = 413
+
+
+class BrowserCrashed(DocdiffError):
+    code = "browser_crashed"
+    status_code = 503
+    retryable = True
+
+
+class Cancelled(DocdiffError):
+    code = "cancelled"
+    status_code = 409
+
+
+class InternalError(DocdiffError):
+    code = "internal"
+    status_code = 500
+    retryable = True
+
+
+class JobNotFound(DocdiffError):
+    code = "job_not_found"
+    status_code = 404
