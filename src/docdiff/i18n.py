@@ -63,6 +63,37 @@ CATALOGS: dict[str, dict[str, str]] = {
         "progress.document.done": "{side}文档已下载 ({rows} 行 × {columns} 列)",
         "progress.diff.started": "正在比较",
         "progress.diff.done": "比较完成：{changes} 处变化",
+        # Command-line output.
+        "cli.summary": "新增 {rows_added} 行，删除 {rows_removed} 行，修改 {rows_modified} 行（{cells_modified} 个单元格），移动 {rows_moved} 行，未变 {rows_unchanged} 行",
+        "cli.columns": "新增列：{added}；删除列：{removed}",
+        "cli.title_changed": "标题已修改：{old} → {new}",
+        "cli.no_differences": "没有差异。",
+        "cli.key": "按键列对齐：{key}",
+        "cli.content": "按内容对齐（未指定键列）",
+        "cli.kind.added": "新增",
+        "cli.kind.removed": "删除",
+        "cli.kind.modified": "修改",
+        "cli.kind.moved": "移动",
+        "cli.col.kind": "类型",
+        "cli.col.baseline_row": "基线行",
+        "cli.col.target_row": "目标行",
+        "cli.col.column": "列",
+        "cli.col.old": "旧值",
+        "cli.col.new": "新值",
+        "cli.more": "……还有 {count} 处变化未显示（用 --limit 0 显示全部，或用 --json）",
+        "cli.error": "错误 [{code}]：{message}",
+        "cli.hint": "建议：{hint}",
+        "cli.cookie_missing": "缺少 Cookie：用 --cookie-file 指定文件，或设置环境变量 DOCDIFF_COOKIE。",
+        "cli.cookie_file_unreadable": "无法读取 Cookie 文件 {path}：{detail}",
+        "cli.server_unreachable": "无法连接服务 {server}：{detail}。请先运行 docdiff serve。",
+        "cli.file_unreadable": "无法读取文件 {path}：{detail}",
+        "cli.demo.starting": "正在启动演示文档站点和比较服务……",
+        "cli.demo.ready": "演示站点：{site}  服务：{service}",
+        "cli.demo_site.ready": "演示文档站点已启动：{url}",
+        "cli.demo_site.cookie": "会话 Cookie（粘贴到 docdiff 的 Cookie 输入框）：",
+        "cli.demo_site.documents": "文档：",
+        "cli.stage.started": "开始",
+        "cli.stage.done": "完成",
     },
     "en": {
         "error.invalid_request": "Invalid request: {detail}",
@@ -112,6 +143,36 @@ CATALOGS: dict[str, dict[str, str]] = {
         "progress.document.done": "{side} document downloaded ({rows} rows × {columns} columns)",
         "progress.diff.started": "Comparing",
         "progress.diff.done": "Compare finished: {changes} changes",
+        "cli.summary": "{rows_added} rows added, {rows_removed} removed, {rows_modified} modified ({cells_modified} cells), {rows_moved} moved, {rows_unchanged} unchanged",
+        "cli.columns": "Columns added: {added}; removed: {removed}",
+        "cli.title_changed": "Title changed: {old} → {new}",
+        "cli.no_differences": "No differences.",
+        "cli.key": "Rows aligned by key: {key}",
+        "cli.content": "Rows aligned by content (no key given)",
+        "cli.kind.added": "added",
+        "cli.kind.removed": "removed",
+        "cli.kind.modified": "modified",
+        "cli.kind.moved": "moved",
+        "cli.col.kind": "Change",
+        "cli.col.baseline_row": "Baseline row",
+        "cli.col.target_row": "Target row",
+        "cli.col.column": "Column",
+        "cli.col.old": "Old",
+        "cli.col.new": "New",
+        "cli.more": "... {count} more changes not shown (use --limit 0 for all, or --json)",
+        "cli.error": "Error [{code}]: {message}",
+        "cli.hint": "Next: {hint}",
+        "cli.cookie_missing": "Cookie missing: pass --cookie-file or set the DOCDIFF_COOKIE environment variable.",
+        "cli.cookie_file_unreadable": "Cannot read the cookie file {path}: {detail}",
+        "cli.server_unreachable": "Cannot reach the service at {server}: {detail}. Start it with docdiff serve.",
+        "cli.file_unreadable": "Cannot read the file {path}: {detail}",
+        "cli.demo.starting": "Starting the demo document site and the compare service...",
+        "cli.demo.ready": "Demo site: {site}  service: {service}",
+        "cli.demo_site.ready": "Demo document site running at {url}",
+        "cli.demo_site.cookie": "Session cookie (paste it into docdiff's cookie field):",
+        "cli.demo_site.documents": "Documents:",
+        "cli.stage.started": "started",
+        "cli.stage.done": "done",
     },
 }
 
@@ -135,9 +196,21 @@ def lang_from_env() -> str:
     return DEFAULT_LANG
 
 
-def translate(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+class _Params(dict):
+    """Format parameters where a missing one reads as empty, so a message never fails to build."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def translate(message_key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
+    """Return the message `key` of the catalog for `lang`, with `params` filled in.
+
+    A `side` parameter of `baseline` or `target` is translated too.
+    """
     catalog = CATALOGS[normalize_lang(lang)]
-    text = catalog[key]
-    if "side" in params and isinstance(params["side"], str) and params["side"] in ("baseline", "target"):
-        params["side"] = catalog[f"side.{params['side']}"]
-    return text.format(**params)
+    text = catalog[message_key]
+    side = params.get("side")
+    if side in ("baseline", "target"):
+        params["side"] = catalog[f"side.{side}"]
+    return text.format_map(_Params(params))

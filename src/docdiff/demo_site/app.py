@@ -103,7 +103,7 @@ class DemoSiteConfig(BaseModel):
 
 
 class DocumentsError(ValueError):
-    """Raised when the documents folder is missing or holds no document."""
+    """Raised when the documents folder is missing or contains no document."""
 
 
 @dataclass(frozen=True)
@@ -323,12 +323,18 @@ async def sleep_ms(milliseconds: int) -> None:
 def check_api_access(state: SiteState, request: Request, doc_id: str) -> JSONResponse | None:
     """Return the error response for an API call on `doc_id`, or None when it is allowed."""
     if not state.is_logged_in(request):
-        return json_error(401, "login_required")
-    if doc_id not in state.documents:
-        return json_error(404, "not_found")
-    if doc_id in state.knobs.forbidden:
-        return json_error(403, "no_permission")
-    return None
+        error = json_error(401, "login_required")
+    elif doc_id not in state.documents:
+        error = json_error(404, "not_found")
+    elif doc_id in state.knobs.forbidden:
+        error = json_error(403, "no_permission")
+    else:
+        return None
+    logger.info(
+        "%s %s rejected for %s: HTTP %d",
+        request.method, request.url.path, doc_id, error.status_code,
+    )
+    return error
 
 
 def add_page_routes(app: FastAPI, state: SiteState) -> None:
@@ -347,11 +353,13 @@ def add_page_routes(app: FastAPI, state: SiteState) -> None:
 
         document = state.documents.get(doc_id)
         if document is None:
+            logger.info("sheet page not found: %s", doc_id)
             return render_page("not_found.html", status_code=404)
         if not state.is_logged_in(request):
             logger.info("login wall served for %s", doc_id)
             return render_page("login.html", title=document.name)
         if doc_id in knobs.forbidden:
+            logger.info("no permission page served for %s", doc_id)
             return render_page("no_permission.html", title=document.name)
 
         show_more = "false" if knobs.missing_menu else "true"
@@ -397,6 +405,8 @@ def add_api_routes(app: FastAPI, state: SiteState) -> None:
     async def download(token: str) -> Response:
         export_file = state.downloads.take(token)
         if export_file is None:
+            # The token is not logged: until it expires it is a download credential.
+            logger.info("download rejected: token not found, used or expired")
             return render_page("download_expired.html", status_code=404)
         headers = {"Content-Disposition": content_disposition(export_file.filename)}
         return Response(export_file.content, media_type=export_file.media_type, headers=headers)
@@ -413,7 +423,11 @@ def add_knob_routes(app: FastAPI, state: SiteState) -> None:
         try:
             knobs = DemoKnobs.model_validate({**state.knobs.model_dump(), **changes})
         except ValidationError as error:
-            details = error.errors(include_url=False, include_context=False)
+            # Prefix "body" so the error locations match FastAPI's own 422 responses.
+            details = [
+                {**detail, "loc": ("body", *detail["loc"])}
+                for detail in error.errors(include_url=False, include_context=False)
+            ]
             raise RequestValidationError(details) from error
         state.knobs = knobs
         logger.info("knobs changed: %s", ", ".join(sorted(changes)))
@@ -450,6 +464,11 @@ def create_app(config: DemoSiteConfig) -> FastAPI:
     return app
 
 
+def serve(app: FastAPI, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Serve an app from `create_app` under uvicorn until interrupted."""
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def run(config: DemoSiteConfig, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve the demo site under uvicorn until interrupted."""
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+    """Build the demo site for `config` and serve it until interrupted."""
+    serve(create_app(config), host=host, port=port)

@@ -1,0 +1,89 @@
+"""HTTP routes: jobs, their event streams, health, metrics and the web page."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from docdiff.api.sse import job_event_stream, parse_last_event_id
+from docdiff.errors import JobNotFound
+from docdiff.jobs import CompareRequest, Job
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+router = APIRouter()
+
+
+def _job(request: Request, job_id: str) -> Job:
+    job = request.app.state.store.get(job_id)
+    if job is None:
+        raise JobNotFound(job_id=job_id)
+    return job
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.post("/api/jobs", status_code=202)
+async def create_job(request: Request, body: CompareRequest) -> JSONResponse:
+    job = await request.app.state.runner.submit(body)
+    description = job.describe(_base_url(request))
+    return JSONResponse(description, status_code=202, headers={"Location": description["status_url"]})
+
+
+@router.post("/compare/stream")
+async def compare_stream(request: Request, body: CompareRequest):
+    """Create a job and stream its events in the response body."""
+    job = await request.app.state.runner.submit(body)
+    settings = request.app.state.settings
+    response = job_event_stream(request.app.state.store, job, 0, settings.ping_interval_s)
+    response.headers["X-Job-Id"] = job.id
+    response.headers["Location"] = f"{_base_url(request)}/api/jobs/{job.id}"
+    return response
+
+
+@router.get("/api/jobs/{job_id}")
+async def get_job(request: Request, job_id: str) -> dict:
+    return _job(request, job_id).describe(_base_url(request))
+
+
+@router.get("/api/jobs/{job_id}/events")
+async def job_events(
+    request: Request,
+    job_id: str,
+    last_event_id_header: str | None = Header(None, alias="Last-Event-ID"),
+    last_event_id: str | None = Query(None),
+):
+    job = _job(request, job_id)
+    after = parse_last_event_id(last_event_id_header, last_event_id)
+    settings = request.app.state.settings
+    return job_event_stream(request.app.state.store, job, after, settings.ping_interval_s)
+
+
+@router.delete("/api/jobs/{job_id}")
+async def cancel_job(request: Request, job_id: str) -> dict:
+    job = _job(request, job_id)
+    await request.app.state.runner.cancel(job)
+    return job.describe(_base_url(request))
+
+
+@router.get("/healthz")
+async def healthz(request: Request) -> dict:
+    return {
+        "status": "ok",
+        "browser_connected": request.app.state.pool.connected,
+        "browser_launches": request.app.state.pool.launches,
+        "jobs": len(request.app.state.store),
+    }
+
+
+@router.get("/metrics")
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/", include_in_schema=False)
+async def index() -> FileResponse:
+    return FileResponse(STATIC_DIR / "index.html")

@@ -1,0 +1,330 @@
+"""The `docdiff` command: serve, compare, diff, demo and demo-site.
+
+Output follows LC_ALL / LC_MESSAGES / LANG: English for `en*`, Chinese
+otherwise. `compare` and `diff` exit with 0 when the two sides are equal,
+1 when they differ and 2 on an error, as diff(1) does.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from docdiff.diff import CompareOptions, DiffResult, diff_tables, load_table
+from docdiff.diff.render import render_changes, render_summary
+from docdiff.errors import DocdiffError
+from docdiff.i18n import lang_from_env, translate
+
+EXIT_SAME = 0
+EXIT_DIFFERENT = 1
+EXIT_ERROR = 2
+DEMO_PAIR = ("tencent-plan-xhs.baseline", "tencent-plan-xhs.target-stars")
+
+app = typer.Typer(
+    help="docdiff: see what changed between two versions of an online spreadsheet.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+stdout = Console()
+stderr = Console(stderr=True)
+
+
+def _lang() -> str:
+    return lang_from_env()
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Address to bind; default DOCDIFF_HOST or 127.0.0.1.")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port; default DOCDIFF_PORT or 8000.")] = None,
+    log_level: Annotated[str, typer.Option(help="Log level: debug, info, warning or error.")] = "info",
+) -> None:
+    """Start the compare service (HTTP API, SSE and web page)."""
+    import uvicorn
+
+    from docdiff.api import create_app
+    from docdiff.settings import Settings
+
+    _configure_logging(log_level)
+    settings = Settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=log_level,
+        proxy_headers=True,
+    )
+
+
+@app.command("demo-site")
+def demo_site(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    documents: Annotated[
+        Optional[Path], typer.Option(help="Folder of CSV/XLSX documents; default: the bundled sample sheets.")
+    ] = None,
+    session_file: Annotated[
+        Optional[Path],
+        typer.Option(help="File holding the session token to accept; default DOCDIFF_DEMO_SESSION or a new random one."),
+    ] = None,
+    page_latency_ms: Annotated[int, typer.Option(help="Delay before each sheet page and its cells respond, in ms.")] = 0,
+    export_latency_ms: Annotated[int, typer.Option(help="Delay before an export is ready, in ms.")] = 0,
+) -> None:
+    """Start the demo document site that imitates an online sheet editor, on loopback."""
+    from docdiff.demo_site import DemoKnobs, DemoSiteConfig, run
+
+    lang = _lang()
+    token = _demo_token(session_file)
+    config = _demo_config(documents, token, DemoKnobs(page_latency_ms=page_latency_ms, export_latency_ms=export_latency_ms))
+    base = f"http://{host}:{port}"
+    stdout.print(translate("cli.demo_site.ready", lang, url=base))
+    stdout.print(translate("cli.demo_site.cookie", lang))
+    stdout.print(f"demo_sid={token}", soft_wrap=True)
+    stdout.print(translate("cli.demo_site.documents", lang))
+    for doc_id in _document_ids(config.documents_dir):
+        stdout.print(f"  {base}/sheet/{doc_id}", soft_wrap=True)
+    run(config, host=host, port=port)
+
+
+def _demo_token(session_file: Path | None) -> str:
+    if session_file is not None:
+        try:
+            return session_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            _fail(translate("cli.file_unreadable", _lang(), path=session_file, detail=exc.strerror))
+    return os.environ.get("DOCDIFF_DEMO_SESSION") or secrets.token_urlsafe(24)
+
+
+def _demo_config(documents: Path | None, token: str, knobs):
+    from docdiff.demo_site import DemoSiteConfig
+
+    folder = documents or Path(__file__).parent / "demo_site" / "documents"
+    if not folder.is_dir():
+        _fail(translate("cli.file_unreadable", _lang(), path=folder, detail="not a folder"))
+    return DemoSiteConfig(documents_dir=folder, session_token=token, knobs=knobs)
+
+
+def _document_ids(folder: Path) -> list[str]:
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+    return [str(p.relative_to(folder).with_suffix("")).replace(os.sep, ".") for p in files]
+
+
+def _fail(message: str) -> None:
+    stderr.print(message, style="red", soft_wrap=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _read_cookie(cookie_file: Path | None, lang: str) -> str:
+    if cookie_file is not None:
+        try:
+            if str(cookie_file) == "-":
+                return sys.stdin.read().strip()
+            return cookie_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            _fail(translate("cli.cookie_file_unreadable", lang, path=cookie_file, detail=exc.strerror))
+    cookie = os.environ.get("DOCDIFF_COOKIE", "").strip()
+    if not cookie:
+        _fail(translate("cli.cookie_missing", lang))
+    return cookie
+
+
+class ProgressView:
+    """Show job events as they arrive: one line per event and an overall bar."""
+
+    def __init__(self, console: Console, lang: str) -> None:
+        self.lang = lang
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("docdiff", total=1.0)
+
+    def __enter__(self) -> "ProgressView":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.stop()
+
+    def show(self, event) -> None:
+        data = event.data
+        if event.event != "progress":
+            self.progress.update(self.task, completed=1.0)
+            return
+        stage = translate(f"stage.{data['stage']}", self.lang)
+        mark = "✓" if data["state"] == "done" else "…"
+        seconds = data["elapsed_ms"] / 1000
+        self.progress.console.print(f"[dim]{seconds:6.2f}s[/dim] {mark} [bold]{stage}[/bold]  {data['message']}", soft_wrap=True)
+        self.progress.update(self.task, completed=data["progress"], description=stage)
+
+
+def _report(result: DiffResult, as_json: bool, limit: int, lang: str) -> int:
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        render_summary(result, stdout, lang)
+        render_changes(result, stdout, lang, limit)
+    return EXIT_DIFFERENT if result.summary.has_differences else EXIT_SAME
+
+
+def _report_error(error: dict, lang: str) -> None:
+    stderr.print(translate("cli.error", lang, code=error.get("code"), message=error.get("message")), style="red", soft_wrap=True)
+    if error.get("hint"):
+        stderr.print(translate("cli.hint", lang, hint=error["hint"]), soft_wrap=True)
+
+
+KeyOption = Annotated[
+    Optional[list[str]], typer.Option("--key", "-k", help="Key column that identifies a row; repeat for a composite key.")
+]
+IgnoreOption = Annotated[
+    Optional[list[str]], typer.Option("--ignore-column", help="Column left out of the comparison; repeatable.")
+]
+
+
+def _options(key, ignore_column, ignore_case: bool, no_trim: bool) -> CompareOptions:
+    return CompareOptions(
+        key=key or [],
+        ignore_columns=ignore_column or [],
+        ignore_case=ignore_case,
+        trim_whitespace=not no_trim,
+    )
+
+
+@app.command()
+def compare(
+    baseline: Annotated[str, typer.Argument(help="Document URL of the baseline version.")],
+    target: Annotated[str, typer.Argument(help="Document URL of the target version.")],
+    server: Annotated[str, typer.Option(envvar="DOCDIFF_SERVER", help="URL of a running docdiff service.")] = "http://127.0.0.1:8000",
+    cookie_file: Annotated[
+        Optional[Path],
+        typer.Option(help="File holding the cookie ('-' reads standard input); default: the DOCDIFF_COOKIE variable."),
+    ] = None,
+    file_format: Annotated[str, typer.Option("--format", help="Export format: csv or xlsx.")] = "csv",
+    key: KeyOption = None,
+    ignore_column: IgnoreOption = None,
+    ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
+    no_trim: Annotated[bool, typer.Option(help="Treat leading and trailing whitespace as a change.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON on stdout.")] = False,
+    limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
+) -> None:
+    """Compare two online documents through a running service, showing progress live."""
+    import httpx
+
+    from docdiff.client import CompareClient, ServiceError, StreamBroken
+
+    lang = _lang()
+    if file_format not in ("csv", "xlsx"):
+        _fail(translate("error.invalid_request", lang, detail=f"--format must be csv or xlsx, not {file_format!r}"))
+    cookie = _read_cookie(cookie_file, lang)
+    request = {
+        "baseline": baseline,
+        "target": target,
+        "cookie": cookie,
+        "format": file_format,
+        "lang": lang,
+        "options": _options(key, ignore_column, ignore_case, no_trim).model_dump(),
+    }
+
+    final = None
+    try:
+        with CompareClient(server) as client, ProgressView(stderr, lang) as view:
+            for event in client.events(request):
+                view.show(event)
+                if event.terminal:
+                    final = event
+    except ServiceError as exc:
+        _report_error(exc.error, lang)
+        raise typer.Exit(EXIT_ERROR)
+    except (httpx.HTTPError, StreamBroken) as exc:
+        _fail(translate("cli.server_unreachable", lang, server=server, detail=str(exc) or type(exc).__name__))
+
+    if final is None or final.event == "error":
+        _report_error(final.data if final else {"code": "internal", "message": "no result"}, lang)
+        raise typer.Exit(EXIT_ERROR)
+    result = DiffResult.model_validate(final.data["result"])
+    raise typer.Exit(_report(result, as_json, limit, lang))
+
+
+@app.command()
+def diff(
+    baseline: Annotated[Path, typer.Argument(help="Baseline CSV or XLSX file.")],
+    target: Annotated[Path, typer.Argument(help="Target CSV or XLSX file.")],
+    key: KeyOption = None,
+    ignore_column: IgnoreOption = None,
+    ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
+    no_trim: Annotated[bool, typer.Option(help="Treat leading and trailing whitespace as a change.")] = False,
+    sheet: Annotated[Optional[str], typer.Option(help="XLSX sheet to compare on both sides; default: the first non-empty.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the payload as JSON.")] = False,
+    limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
+) -> None:
+    """Compare two local CSV/XLSX files with the same engine as the service."""
+    lang = _lang()
+    tables = []
+    try:
+        for side, path in (("baseline", baseline), ("target", target)):
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                _fail(translate("cli.file_unreadable", lang, path=path, detail=exc.strerror))
+            try:
+                tables.append(load_table(content, str(path), sheet=sheet))
+            except DocdiffError as error:
+                error.params.setdefault("side", side)
+                raise
+        result = diff_tables(tables[0], tables[1], _options(key, ignore_column, ignore_case, no_trim))
+    except DocdiffError as error:
+        _report_error(error.to_dict(lang), lang)
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(_report(result, as_json, limit, lang))
+
+
+@app.command()
+def demo(
+    pair: Annotated[
+        str, typer.Option(help="Bundled documents to compare, as BASELINE_ID,TARGET_ID.")
+    ] = ",".join(DEMO_PAIR),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON.")] = False,
+    limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 20,
+) -> None:
+    """Start the demo site and the service in this process, compare two sheet versions, exit."""
+    from docdiff.demo_runner import run_demo
+
+    lang = _lang()
+    baseline_id, _, target_id = pair.partition(",")
+    if not baseline_id or not target_id:
+        _fail(translate("error.invalid_request", lang, detail="--pair must be BASELINE_ID,TARGET_ID"))
+    stderr.print(translate("cli.demo.starting", lang))
+    with ProgressView(stderr, lang) as view:
+        final = asyncio.run(run_demo(baseline_id, target_id, lang, view.show, stderr))
+    if final.event == "error":
+        _report_error(final.data, lang)
+        raise typer.Exit(EXIT_ERROR)
+    _report(DiffResult.model_validate(final.data["result"]), as_json, limit, lang)
+    raise typer.Exit(EXIT_SAME)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Render a diff payload for people: a summary and a table of changes, with rich."""
+
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from docdiff.diff.model import DiffResult
+from docdiff.i18n import translate
+
+KIND_STYLES = {"added": "green", "removed": "red", "modified": "yellow", "moved": "cyan"}
+
+
+def render_summary(result: DiffResult, console: Console, lang: str) -> None:
+    summary = result.summary
+    if result.key:
+        console.print(translate("cli.key", lang, key=", ".join(result.key)))
+    else:
+        console.print(translate("cli.content", lang))
+    if summary.title_changed:
+        console.print(translate("cli.title_changed", lang, old=result.baseline.title or "", new=result.target.title or ""))
+    console.print(translate("cli.summary", lang, **summary.model_dump()))
+    if result.columns_added or result.columns_removed:
+        console.print(
+            translate(
+                "cli.columns",
+                lang,
+                added=", ".join(result.columns_added) or "-",
+                removed=", ".join(result.columns_removed) or "-",
+            )
+        )
+    if not summary.has_differences:
+        console.print(translate("cli.no_differences", lang))
+
+
+def render_changes(result: DiffResult, console: Console, lang: str, limit: int = 200) -> None:
+    """Print one table line per changed cell, added, removed or moved row; at most `limit` changes."""
+    if not result.changes:
+        return
+    table = RichTable(show_lines=False)
+    for key in ("kind", "baseline_row", "target_row", "column", "old", "new"):
+        table.add_column(translate(f"cli.col.{key}", lang), overflow="fold")
+
+    shown = result.changes if limit <= 0 else result.changes[:limit]
+    for change in shown:
+        kind = Text(translate(f"cli.kind.{change.kind}", lang), style=KIND_STYLES[change.kind])
+        if change.moved and change.kind == "modified":
+            kind.append(" + " + translate("cli.kind.moved", lang), style=KIND_STYLES["moved"])
+        rows = (_number(change.baseline_row), _number(change.target_row))
+        if change.cells:
+            for cell in change.cells:
+                table.add_row(kind, *rows, cell.column, Text(cell.old, style="red"), Text(cell.new, style="green"))
+        elif change.values is not None:
+            text = " | ".join(value for value in change.values.values() if value)
+            style = KIND_STYLES[change.kind]
+            old, new = (Text(text, style=style), "") if change.kind == "removed" else ("", Text(text, style=style))
+            table.add_row(kind, *rows, "", old, new)
+        else:
+            table.add_row(kind, *rows, "", "", "")
+    console.print(table)
+    if limit > 0 and len(result.changes) > limit:
+        console.print(translate("cli.more", lang, count=len(result.changes) - limit))
+
+
+def _number(row: int | None) -> str:
+    return "" if row is None else str(row)

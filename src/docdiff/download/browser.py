@@ -1,0 +1,326 @@
+"""Open documents in a shared headless Chromium and export them through the site's menu.
+
+Decisions:
+- One browser per process, launched at start-up and relaunched on first
+  use after it died. Each document gets a fresh browser context that
+  carries only the user's cookie and is closed as soon as the file is read,
+  so jobs never see each other's sessions.
+- Playwright's async API runs on the service's own event loop: no threads,
+  no per-call event loops.
+- Every wait is for a condition under a deadline, and each deadline ends
+  in a coded error. Nothing sleeps for a fixed time.
+- A page is classified by whichever indicator appears first: logged in,
+  logged out, not found or forbidden. A login wall therefore ends the job
+  as soon as it renders, not when a timeout runs out.
+
+Not done here: requests the page itself makes to other hosts (a real
+editor loads scripts from its CDN) are not filtered; only the document
+URL is checked against the allowed hosts.
+"""
+
+import asyncio
+import contextlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, BrowserContext, Download, Page, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from docdiff.download.cookies import Cookie
+from docdiff.download.profiles import SiteProfile, host_matches
+from docdiff.errors import (
+    BrowserCrashed,
+    CookieExpired,
+    DocdiffError,
+    DocumentNotFound,
+    DownloadTimeout,
+    ExportFailed,
+    FileTooLarge,
+    PermissionDenied,
+)
+from docdiff.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ExportedFile:
+    name: str
+    content: bytes
+
+
+class BrowserPool:
+    """The process's Chromium, shared by all jobs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._launch_lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(settings.max_concurrent_downloads)
+        self.launches = 0
+
+    async def start(self) -> None:
+        await self._get_browser()
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            with contextlib.suppress(PlaywrightError):
+                await self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            await self._playwright.stop()
+            self._playwright = None
+
+    @property
+    def connected(self) -> bool:
+        return self._browser is not None and self._browser.is_connected()
+
+    async def _get_browser(self) -> Browser:
+        async with self._launch_lock:
+            if self.connected:
+                return self._browser
+            if self._playwright is None:
+                self._playwright = await async_playwright().start()
+            running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+            try:
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=str(self.settings.browser_path),
+                    headless=self.settings.browser_headless,
+                    args=self.settings.browser_args(running_as_root),
+                )
+            except PlaywrightError as exc:
+                raise BrowserCrashed(detail=f"cannot launch {self.settings.browser_path}: {_first_line(exc)}") from exc
+            self.launches += 1
+            logger.info("browser launched: %s (launch %d)", self.settings.browser_path, self.launches)
+            return self._browser
+
+    @contextlib.asynccontextmanager
+    async def open_document(self, url: str, cookies: list[Cookie], profile: SiteProfile, side: str):
+        """Yield a `DocumentPage` in a fresh context carrying the cookies; close it on exit."""
+        async with self._slots:
+            browser = await self._get_browser()
+            try:
+                context = await browser.new_context(accept_downloads=True, locale="zh-CN")
+            except PlaywrightError as exc:
+                raise BrowserCrashed(stage=side, detail=_first_line(exc)) from exc
+            try:
+                await context.add_cookies(cookie_records(url, cookies, profile))
+                page = await context.new_page()
+                yield DocumentPage(self, context, page, url, profile, side)
+            except PlaywrightError as exc:
+                raise self.classify(exc, side) from exc
+            finally:
+                with contextlib.suppress(PlaywrightError):
+                    await context.close()
+
+    def classify(self, exc: PlaywrightError, side: str) -> DocdiffError:
+        if not self.connected:
+            return BrowserCrashed(stage=side, detail=_first_line(exc))
+        return ExportFailed(stage=side, side=side, detail=_first_line(exc))
+
+
+def cookie_records(url: str, cookies: list[Cookie], profile: SiteProfile) -> list[dict]:
+    """Bind each cookie to the document's origin and to the profile's domains around it.
+
+    Header cookies have no domain of their own: they are set for the document
+    URL and for each profile cookie domain that contains its host (so a
+    `.qq.com` login cookie reaches `docs.qq.com`). JSON cookies keep theirs.
+    """
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    host = parts.hostname or ""
+    domains = [d for d in profile.cookie_domains if host == d.lstrip(".") or host.endswith("." + d.lstrip("."))]
+
+    records = []
+    for cookie in cookies:
+        if cookie.domain:
+            records.append(cookie.for_playwright(domain=cookie.domain))
+            continue
+        records.append(cookie.for_playwright(url=origin))
+        records.extend(cookie.for_playwright(domain=domain) for domain in domains)
+    return records
+
+
+class DocumentPage:
+    """One document open in its own browser context."""
+
+    def __init__(
+        self,
+        pool: BrowserPool,
+        context: BrowserContext,
+        page: Page,
+        url: str,
+        profile: SiteProfile,
+        side: str,
+    ) -> None:
+        self.pool = pool
+        self.context = context
+        self.page = page
+        self.url = url
+        self.profile = profile
+        self.side = side
+
+    @property
+    def settings(self) -> Settings:
+        return self.pool.settings
+
+    async def open(self) -> None:
+        """Load the page and wait until it shows it is logged in.
+
+        Raises CookieExpired, DocumentNotFound, PermissionDenied or
+        DownloadTimeout according to what the page shows first.
+        """
+        try:
+            response = await self.page.goto(
+                self.url, wait_until="domcontentloaded", timeout=self.settings.page_timeout_s * 1000
+            )
+        except PlaywrightTimeout as exc:
+            raise DownloadTimeout(
+                stage=self.side, side=self.side, detail=f"page did not load within {self.settings.page_timeout_s:g} s"
+            ) from exc
+        self._check_status(response.status if response else 200)
+        await self._wait_for_state()
+
+    def _check_status(self, status: int) -> None:
+        if status in (404, 410):
+            raise DocumentNotFound(stage=self.side, side=self.side, url=self.url)
+        if status == 401:
+            raise CookieExpired(stage=self.side, side=self.side)
+        if status == 403:
+            raise PermissionDenied(stage=self.side, side=self.side, url=self.url)
+        if status >= 500:
+            raise ExportFailed(stage=self.side, side=self.side, detail=f"the site answered HTTP {status}")
+
+    async def _wait_for_state(self) -> None:
+        profile = self.profile
+        states = [
+            ("not_found", profile.not_found),
+            ("no_permission", profile.no_permission),
+            ("logged_out", profile.logged_out),
+            ("logged_in", profile.logged_in),
+        ]
+        any_state = ", ".join(selector for _, selectors in states for selector in selectors)
+        timeout = self.settings.login_timeout_s
+        try:
+            await self.page.wait_for_selector(any_state, state="visible", timeout=timeout * 1000)
+        except PlaywrightTimeout as exc:
+            raise DownloadTimeout(
+                stage=self.side,
+                side=self.side,
+                detail=f"the page showed neither the sheet nor a login page within {timeout:g} s",
+            ) from exc
+
+        for state, selectors in states:
+            if await self._any_visible(selectors):
+                break
+        if state == "not_found":
+            raise DocumentNotFound(stage=self.side, side=self.side, url=self.url)
+        if state == "no_permission":
+            raise PermissionDenied(stage=self.side, side=self.side, url=self.url)
+        if state == "logged_out":
+            raise CookieExpired(stage=self.side, side=self.side)
+
+    async def _any_visible(self, selectors: list[str]) -> bool:
+        for selector in selectors:
+            if await self.page.locator(selector).first.is_visible():
+                return True
+        return False
+
+    async def _visible_fallback(self, selectors: list[str]) -> str:
+        """Wait for any of the fallback selectors and return the first one that is visible."""
+        timeout = self.settings.step_timeout_s
+        try:
+            await self.page.wait_for_selector(", ".join(selectors), state="visible", timeout=timeout * 1000)
+        except PlaywrightTimeout as exc:
+            raise ExportFailed(
+                stage=self.side,
+                side=self.side,
+                detail=f"export menu item {selectors[0]!r} did not appear within {timeout:g} s",
+            ) from exc
+        for selector in selectors:
+            if await self.page.locator(selector).first.is_visible():
+                return selector
+        return selectors[0]
+
+    async def export(self, file_format: str) -> ExportedFile:
+        """Run the profile's export steps and return the downloaded file."""
+        steps = self.profile.export.get(file_format)
+        if not steps:
+            raise ExportFailed(stage=self.side, side=self.side, detail=f"profile {self.profile.name} cannot export {file_format}")
+
+        for step in steps[:-1]:
+            selector = await self._visible_fallback(step.selectors)
+            target = self.page.locator(selector).first
+            if step.action == "hover":
+                await target.hover(timeout=self.settings.step_timeout_s * 1000)
+            else:
+                await target.click(timeout=self.settings.step_timeout_s * 1000)
+
+        last = steps[-1]
+        selector = await self._visible_fallback(last.selectors)
+        download = await self._click_and_download(selector)
+        return await self._read_download(download)
+
+    async def _click_and_download(self, selector: str) -> Download:
+        timeout_ms = self.settings.export_timeout_s * 1000
+        download_wait = asyncio.ensure_future(self.page.wait_for_event("download", timeout=timeout_ms))
+        error_wait = None
+        try:
+            await self.page.locator(selector).first.click(timeout=self.settings.step_timeout_s * 1000)
+            waits = {download_wait}
+            if self.profile.export_error:
+                error_wait = asyncio.ensure_future(
+                    self.page.wait_for_selector(
+                        ", ".join(self.profile.export_error), state="visible", timeout=timeout_ms
+                    )
+                )
+                waits.add(error_wait)
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            if download_wait in done:
+                return download_wait.result()
+            error_wait.result()
+            message = await self.page.locator(", ".join(self.profile.export_error)).first.inner_text()
+            raise ExportFailed(stage=self.side, side=self.side, detail=f"the site reported: {message.strip()}")
+        except PlaywrightTimeout as exc:
+            raise DownloadTimeout(
+                stage=self.side,
+                side=self.side,
+                detail=f"no file was downloaded within {self.settings.export_timeout_s:g} s of choosing export",
+            ) from exc
+        finally:
+            for wait in (download_wait, error_wait):
+                if wait is not None and not wait.done():
+                    wait.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, PlaywrightError):
+                        await wait
+
+    async def _read_download(self, download: Download) -> ExportedFile:
+        failure = await download.failure()
+        if failure:
+            raise ExportFailed(stage=self.side, side=self.side, detail=f"download failed: {failure}")
+        name = download.suggested_filename
+        with tempfile.TemporaryDirectory(prefix="docdiff-") as folder:
+            path = Path(folder) / "export"
+            await download.save_as(path)
+            size = path.stat().st_size
+            limit = self.settings.max_file_bytes
+            if size > limit:
+                raise FileTooLarge(stage=self.side, side=self.side, size=size, limit=limit)
+            content = path.read_bytes()
+        with contextlib.suppress(PlaywrightError):
+            await download.delete()
+        return ExportedFile(name=name, content=content)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+__all__ = ["BrowserPool", "DocumentPage", "ExportedFile", "cookie_records", "host_matches"]

@@ -1,0 +1,234 @@
+"""The service under a real uvicorn server: jobs, SSE order, resume, cancel, errors."""
+
+import json
+import time
+
+import httpx
+import pytest
+from httpx_sse import connect_sse
+
+from tests.servers import start_service
+
+BASELINE = "tencent-plan-xhs.baseline"
+TARGET = "tencent-plan-xhs.target-stars"
+
+
+def compare_request(site, baseline=BASELINE, target=TARGET, cookie=None, **extra):
+    return {
+        "baseline": site.sheet(baseline),
+        "target": site.sheet(target),
+        "cookie": site.cookie if cookie is None else cookie,
+        **extra,
+    }
+
+
+def read_events(source, limit=None):
+    events = []
+    for sse in source.iter_sse():
+        events.append((int(sse.id), sse.event, json.loads(sse.data)))
+        if sse.event in ("result", "error") or (limit and len(events) >= limit):
+            break
+    return events
+
+
+def stream(service, request):
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        with connect_sse(client, "POST", "/compare/stream", json=request) as source:
+            assert source.response.status_code == 200
+            return source.response.headers["x-job-id"], read_events(source)
+
+
+def job_events(service, job_id, last_event_id=None, limit=None):
+    headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        with connect_sse(client, "GET", f"/api/jobs/{job_id}/events", headers=headers) as source:
+            return read_events(source, limit)
+
+
+def test_stream_events_in_stage_order(service, site):
+    job_id, events = stream(service, compare_request(site))
+
+    ids = [event_id for event_id, _, _ in events]
+    assert ids == list(range(1, len(ids) + 1))
+    steps = [(data.get("stage"), data.get("state")) for _, kind, data in events if kind == "progress"]
+    assert steps[0] == ("queued", "done")
+    assert steps.index(("login", "started")) < steps.index(("login", "done"))
+    for side in ("baseline", "target"):
+        assert steps.index(("login", "done")) < steps.index((side, "started")) < steps.index((side, "done"))
+        assert steps.index((side, "done")) < steps.index(("diff", "started"))
+    assert steps[-1] == ("diff", "done")
+
+    kinds = [kind for _, kind, _ in events]
+    assert kinds.count("result") == 1
+    assert kinds[-1] == "result"
+    result = events[-1][2]["result"]
+    assert result["summary"]["title_changed"] is True
+    assert result["summary"]["rows_modified"] == 92
+    assert all(data["job_id"] == job_id for _, _, data in events)
+
+
+def test_progress_is_monotonic(service, site):
+    _, events = stream(service, compare_request(site))
+    progress = [data["progress"] for _, kind, data in events if kind == "progress"]
+    assert progress == sorted(progress)
+    assert progress[-1] == pytest.approx(1.0)
+
+
+def test_retitled_sheet_reports_only_title(service, site):
+    _, events = stream(service, compare_request(site, target="tencent-plan-xhs.target-retitled"))
+    summary = events[-1][2]["result"]["summary"]
+    assert summary["title_changed"] is True
+    assert summary["rows_modified"] == summary["rows_added"] == summary["rows_removed"] == 0
+    assert events[-1][2]["result"]["changes"] == []
+
+
+def test_job_status_and_last_event_id_resume(service, site):
+    created = httpx.post(f"{service.url}/api/jobs", json=compare_request(site), timeout=10)
+    assert created.status_code == 202
+    job = created.json()
+    assert job["events_url"].endswith(f"/api/jobs/{job['id']}/events")
+
+    all_events = job_events(service, job["id"])
+    assert all_events[-1][1] == "result"
+    resumed = job_events(service, job["id"], last_event_id=3)
+    assert [event_id for event_id, _, _ in resumed] == [event_id for event_id, _, _ in all_events[3:]]
+
+    status = httpx.get(job["status_url"], timeout=10).json()
+    assert status["status"] == "succeeded"
+    assert status["result"]["summary"] == all_events[-1][2]["result"]["summary"]
+    assert set(status["timings_ms"]) >= {"login", "baseline", "target", "diff"}
+
+
+def test_disconnect_mid_job_cancels_nothing(service, site):
+    site.set_knobs(export_latency_ms=1500)
+    job = httpx.post(f"{service.url}/api/jobs", json=compare_request(site), timeout=10).json()
+
+    first = job_events(service, job["id"], limit=2)
+    assert [event_id for event_id, _, _ in first] == [1, 2]
+    rest = job_events(service, job["id"], last_event_id=2)
+
+    assert rest[0][0] == 3
+    assert rest[-1][1] == "result"
+    assert httpx.get(job["status_url"], timeout=10).json()["status"] == "succeeded"
+
+
+def test_four_jobs_share_one_browser(service, site):
+    launches = httpx.get(f"{service.url}/healthz", timeout=5).json()["browser_launches"]
+    jobs = [httpx.post(f"{service.url}/api/jobs", json=compare_request(site), timeout=10).json() for _ in range(4)]
+
+    finals = [job_events(service, job["id"])[-1] for job in jobs]
+
+    assert [kind for _, kind, _ in finals] == ["result"] * 4
+    assert len({json.dumps(data["result"]["summary"]) for _, _, data in finals}) == 1
+    assert httpx.get(f"{service.url}/healthz", timeout=5).json()["browser_launches"] == launches
+
+
+def test_expired_cookie_error_event(service, site):
+    started = time.monotonic()
+    _, events = stream(service, compare_request(site, cookie="demo_sid=expired-or-wrong"))
+    elapsed = time.monotonic() - started
+
+    event_id, kind, data = events[-1]
+    assert kind == "error"
+    assert data["code"] == "cookie_expired"
+    assert "Cookie" in data["message"]
+    assert "F12" in data["hint"]
+    assert elapsed < 5.0
+
+
+def test_error_message_follows_request_language(service, site):
+    _, events = stream(service, compare_request(site, cookie="demo_sid=wrong", lang="en"))
+    assert events[-1][2]["message"].startswith("The baseline document") or events[-1][2]["message"].startswith("The target document")
+
+
+def test_unknown_document_error_event(service, site):
+    _, events = stream(service, compare_request(site, target="no-such-doc"))
+    assert events[-1][2]["code"] == "document_not_found"
+    assert events[-1][2]["stage"] == "target"
+
+
+def test_export_failure_error_event(service, site):
+    site.set_knobs(export_failure=True)
+    _, events = stream(service, compare_request(site))
+    assert events[-1][2]["code"] == "export_failed"
+    assert events[-1][2]["retryable"] is True
+
+
+def test_host_not_allowed_error_event(service, site):
+    request = compare_request(site)
+    request["target"] = "http://sheets.invalid/sheet/x"
+    _, events = stream(service, request)
+    assert events[-1][2]["code"] == "host_not_allowed"
+    assert "sheets.invalid" in events[-1][2]["message"]
+
+
+def test_missing_cookie_error_event(service, site):
+    _, events = stream(service, compare_request(site, cookie=""))
+    assert events[-1][2]["code"] == "cookie_missing"
+
+
+def test_cancel_job(service, site):
+    site.set_knobs(export_latency_ms=5000)
+    job = httpx.post(f"{service.url}/api/jobs", json=compare_request(site), timeout=10).json()
+    job_events(service, job["id"], limit=3)
+
+    cancelled = httpx.delete(job["status_url"], timeout=10).json()
+
+    assert cancelled["status"] == "cancelled"
+    final = job_events(service, job["id"])[-1]
+    assert final[1] == "error"
+    assert final[2]["code"] == "cancelled"
+
+
+def test_invalid_request_does_not_echo_cookie(service):
+    secret = "demo_sid=very-secret-value-123"
+    response = httpx.post(f"{service.url}/api/jobs", json={"baseline": "x", "cookie": secret}, timeout=10)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert "very-secret-value-123" not in response.text
+
+
+def test_unknown_job_is_404(service):
+    response = httpx.get(f"{service.url}/api/jobs/nope", timeout=10)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "job_not_found"
+
+
+def test_cookie_never_in_logs_records_or_events(service, site):
+    job_id, events = stream(service, compare_request(site))
+    record = httpx.get(f"{service.url}/api/jobs/{job_id}", timeout=10).text
+
+    assert site.token not in json.dumps([data for _, _, data in events])
+    assert site.token not in record
+    assert "cookie" not in json.loads(record)["request"]
+    assert site.token not in service.log()
+    assert job_id in service.log()
+
+
+def test_metrics_and_health(service):
+    health = httpx.get(f"{service.url}/healthz", timeout=5).json()
+    assert health["status"] == "ok"
+    assert health["browser_connected"] is True
+    metrics = httpx.get(f"{service.url}/metrics", timeout=5).text
+    assert "docdiff_jobs_started_total" in metrics
+
+
+@pytest.fixture(scope="module")
+def pinging_service(tmp_path_factory, demo_site):
+    server = start_service(tmp_path_factory.mktemp("ping"), demo_site.url, ping_interval_s="1")
+    yield server
+    server.stop()
+
+
+def test_idle_stream_gets_pings(pinging_service, site):
+    site.set_knobs(export_latency_ms=2500)
+    request = compare_request(site)
+    comments = []
+    with httpx.Client(base_url=pinging_service.url, timeout=30) as client:
+        with client.stream("POST", "/compare/stream", json=request) as response:
+            for line in response.iter_lines():
+                if line.startswith(":"):
+                    comments.append(line)
+                if line.startswith("event: result") or line.startswith("event: error"):
+                    break
+    assert any("ping" in comment for comment in comments)
