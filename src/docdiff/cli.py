@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from docdiff.diff import CompareOptions, DiffResult, diff_tables, load_table
 from docdiff.diff.render import render_changes, render_summary
@@ -125,7 +126,7 @@ def _document_ids(folder: Path) -> list[str]:
 
 
 def _fail(message: str) -> None:
-    stderr.print(message, style="red", soft_wrap=True)
+    stderr.print(message, style="red", soft_wrap=True, markup=False)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -173,7 +174,8 @@ class ProgressView:
         stage = translate(f"stage.{data['stage']}", self.lang)
         mark = "✓" if data["state"] == "done" else "…"
         seconds = data["elapsed_ms"] / 1000
-        self.progress.console.print(f"[dim]{seconds:6.2f}s[/dim] {mark} [bold]{stage}[/bold]  {data['message']}", soft_wrap=True)
+        line = Text.assemble((f"{seconds:6.2f}s ", "dim"), f"{mark} ", (stage, "bold"), "  ", data["message"])
+        self.progress.console.print(line, soft_wrap=True)
         self.progress.update(self.task, completed=data["progress"], description=stage)
 
 
@@ -187,9 +189,10 @@ def _report(result: DiffResult, as_json: bool, limit: int, lang: str) -> int:
 
 
 def _report_error(error: dict, lang: str) -> None:
-    stderr.print(translate("cli.error", lang, code=error.get("code"), message=error.get("message")), style="red", soft_wrap=True)
+    message = translate("cli.error", lang, code=error.get("code"), message=error.get("message"))
+    stderr.print(message, style="red", soft_wrap=True, markup=False)
     if error.get("hint"):
-        stderr.print(translate("cli.hint", lang, hint=error["hint"]), soft_wrap=True)
+        stderr.print(translate("cli.hint", lang, hint=error["hint"]), soft_wrap=True, markup=False)
 
 
 KeyOption = Annotated[

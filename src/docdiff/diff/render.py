@@ -12,15 +12,20 @@ KIND_STYLES = {"added": "green", "removed": "red", "modified": "yellow", "moved"
 
 def render_summary(result: DiffResult, console: Console, lang: str) -> None:
     summary = result.summary
+
+    def say(text: str) -> None:
+        # Titles and column names are user data: print them literally, not as rich markup.
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
     if result.key:
-        console.print(translate("cli.key", lang, key=", ".join(result.key)))
+        say(translate("cli.key", lang, key=", ".join(result.key)))
     else:
-        console.print(translate("cli.content", lang))
+        say(translate("cli.content", lang))
     if summary.title_changed:
-        console.print(translate("cli.title_changed", lang, old=result.baseline.title or "", new=result.target.title or ""))
-    console.print(translate("cli.summary", lang, **summary.model_dump()))
+        say(translate("cli.title_changed", lang, old=result.baseline.title or "", new=result.target.title or ""))
+    say(translate("cli.summary", lang, **summary.model_dump()))
     if result.columns_added or result.columns_removed:
-        console.print(
+        say(
             translate(
                 "cli.columns",
                 lang,
@@ -29,7 +34,7 @@ def render_summary(result: DiffResult, console: Console, lang: str) -> None:
             )
         )
     if not summary.has_differences:
-        console.print(translate("cli.no_differences", lang))
+        say(translate("cli.no_differences", lang))
 
 
 def render_changes(result: DiffResult, console: Console, lang: str, limit: int = 200) -> None:
@@ -48,7 +53,7 @@ def render_changes(result: DiffResult, console: Console, lang: str, limit: int =
         rows = (_number(change.baseline_row), _number(change.target_row))
         if change.cells:
             for cell in change.cells:
-                table.add_row(kind, *rows, cell.column, Text(cell.old, style="red"), Text(cell.new, style="green"))
+                table.add_row(kind, *rows, Text(cell.column), Text(cell.old, style="red"), Text(cell.new, style="green"))
         elif change.values is not None:
             text = " | ".join(value for value in change.values.values() if value)
             style = KIND_STYLES[change.kind]

@@ -1,0 +1,143 @@
+"""The `docdiff` command as a user runs it: diff on local files, compare against a service, demo."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.servers import DOCUMENTS
+
+SP500 = DOCUMENTS / "sp500-2024"
+PLAN = DOCUMENTS / "tencent-plan-xhs"
+
+
+def docdiff(*args, lang="zh_CN.UTF-8", env=None, timeout=120):
+    environment = {**os.environ, "LANG": lang, "COLUMNS": "160", **(env or {})}
+    environment.pop("LC_ALL", None)
+    environment.pop("LC_MESSAGES", None)
+    return subprocess.run(
+        [sys.executable, "-m", "docdiff.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
+
+
+def test_diff_equal_files_exit_zero():
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "baseline.csv")
+    assert run.returncode == 0, run.stderr
+    assert "没有差异" in run.stdout
+
+
+def test_diff_with_key_json():
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--key", "Symbol", "--json")
+    assert run.returncode == 1, run.stderr
+    payload = json.loads(run.stdout)
+    assert payload["key"] == ["Symbol"]
+    assert payload["summary"]["rows_added"] == 16
+    assert payload["summary"]["cells_modified"] == 53
+
+
+def test_diff_text_in_english():
+    run = docdiff("diff", PLAN / "baseline.csv", PLAN / "target-retitled.csv", lang="en_US.UTF-8")
+    assert run.returncode == 1
+    assert "Title changed" in run.stdout
+    assert "0 rows added" in run.stdout
+
+
+def test_diff_missing_file_exit_two():
+    run = docdiff("diff", SP500 / "nope.csv", SP500 / "target.csv", lang="en_US.UTF-8")
+    assert run.returncode == 2
+    assert "Cannot read the file" in run.stderr
+
+
+def test_diff_bad_key_exit_two():
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--key", "Ticker")
+    assert run.returncode == 2
+    assert "invalid_request" in run.stderr
+    assert "Ticker" in run.stderr
+
+
+def test_compare_has_no_cookie_argument():
+    run = docdiff("compare", "--help", lang="en_US.UTF-8")
+    assert run.returncode == 0
+    assert "--cookie-file" in run.stdout
+    assert "--cookie " not in run.stdout
+
+
+def test_compare_with_cookie_file(service, site, tmp_path):
+    cookie_file = tmp_path / "cookie.txt"
+    cookie_file.write_text(site.cookie)
+    run = docdiff(
+        "compare",
+        site.sheet("sp500-2024.baseline"),
+        site.sheet("sp500-2024.target"),
+        "--server", service.url,
+        "--cookie-file", cookie_file,
+        "--key", "Symbol",
+        "--json",
+    )
+    assert run.returncode == 1, run.stderr
+    payload = json.loads(run.stdout)
+    assert payload["summary"]["rows_removed"] == 16
+    for stage in ("登录", "下载基线", "下载目标", "比较"):
+        assert stage in run.stderr
+    assert site.token not in run.stdout + run.stderr
+
+
+def test_compare_with_cookie_from_environment(service, site):
+    run = docdiff(
+        "compare",
+        site.sheet("tencent-plan-xhs.baseline"),
+        site.sheet("tencent-plan-xhs.target-retitled"),
+        "--server", service.url,
+        lang="en_US.UTF-8",
+        env={"DOCDIFF_COOKIE": site.cookie},
+    )
+    assert run.returncode == 1, run.stderr
+    assert "Title changed" in run.stdout
+    assert "0 rows added" in run.stdout
+
+
+def test_compare_expired_cookie_exit_two(service, site):
+    run = docdiff(
+        "compare",
+        site.sheet("tencent-plan-xhs.baseline"),
+        site.sheet("tencent-plan-xhs.target-retitled"),
+        "--server", service.url,
+        env={"DOCDIFF_COOKIE": "demo_sid=expired"},
+    )
+    assert run.returncode == 2
+    assert "cookie_expired" in run.stderr
+    assert "F12" in run.stderr
+
+
+def test_compare_without_cookie_exit_two(service, site):
+    run = docdiff("compare", site.sheet("a"), site.sheet("b"), "--server", service.url, lang="en_US.UTF-8",
+                  env={"DOCDIFF_COOKIE": ""})
+    assert run.returncode == 2
+    assert "DOCDIFF_COOKIE" in run.stderr
+
+
+def test_compare_unreachable_service_exit_two(site):
+    run = docdiff("compare", site.sheet("a"), site.sheet("b"), "--server", "http://127.0.0.1:9",
+                  lang="en_US.UTF-8", env={"DOCDIFF_COOKIE": "a=b"})
+    assert run.returncode == 2
+    assert "Cannot reach the service" in run.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "compare", "diff", "demo", "demo-site"])
+def test_every_command_has_help(command):
+    run = docdiff(command, "--help", lang="en_US.UTF-8")
+    assert run.returncode == 0, run.stderr
+    assert "Usage" in run.stdout or "usage" in run.stdout
+
+
+def test_demo_runs_end_to_end():
+    run = docdiff("demo", lang="en_US.UTF-8")
+    assert run.returncode == 0, run.stderr
+    assert "Target download" in run.stderr
+    assert "92 modified" in run.stdout

@@ -1,0 +1,239 @@
+"""Row and column alignment and cell comparison, on small tables and the real ones."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docdiff.diff import CompareOptions, diff_tables, load_table
+from docdiff.errors import InvalidRequest
+from tests.servers import DOCUMENTS
+
+
+def table(text: str, name: str = "t.csv"):
+    return load_table(text.encode("utf-8"), name)
+
+
+def real(path: str):
+    return load_table((DOCUMENTS / path).read_bytes(), path)
+
+
+BASE = "id,name,city\n1,Ann,Paris\n2,Bob,Rome\n3,Cid,Oslo\n4,Dee,Kyiv\n5,Eve,Lima\n"
+
+
+def kinds(result):
+    return [(change.kind, change.baseline_row, change.target_row) for change in result.changes]
+
+
+def test_equal_tables_report_nothing():
+    result = diff_tables(table(BASE), table(BASE))
+    assert result.changes == []
+    assert not result.summary.has_differences
+    assert result.summary.rows_unchanged == 5
+
+
+def test_inserted_row_shifts_nothing():
+    target = BASE.replace("3,Cid,Oslo\n", "3,Cid,Oslo\n9,New,Bern\n")
+    result = diff_tables(table(BASE), table(target))
+    assert kinds(result) == [("added", None, 5)]
+    assert result.changes[0].values == {"id": "9", "name": "New", "city": "Bern"}
+    assert result.summary.rows_unchanged == 5
+
+
+def test_deleted_row_shifts_nothing():
+    target = BASE.replace("2,Bob,Rome\n", "")
+    result = diff_tables(table(BASE), table(target))
+    assert kinds(result) == [("removed", 3, None)]
+    assert result.summary.rows_removed == 1
+    assert result.summary.cells_modified == 0
+
+
+def test_moved_row_is_a_move_not_a_change():
+    target = "id,name,city\n1,Ann,Paris\n3,Cid,Oslo\n4,Dee,Kyiv\n2,Bob,Rome\n5,Eve,Lima\n"
+    result = diff_tables(table(BASE), table(target))
+    assert kinds(result) == [("moved", 3, 5)]
+    assert result.summary.rows_moved == 1
+    assert result.summary.rows_modified == 0
+
+
+def test_modified_cell_has_addresses_and_values():
+    target = BASE.replace("2,Bob,Rome", "2,Bob,Milan")
+    result = diff_tables(table(BASE), table(target))
+    assert kinds(result) == [("modified", 3, 3)]
+    cell = result.changes[0].cells[0]
+    assert (cell.column, cell.baseline_cell, cell.target_cell, cell.old, cell.new) == ("city", "C3", "C3", "Rome", "Milan")
+    assert result.changes[0].similarity == pytest.approx(2 / 3, abs=1e-3)
+
+
+def test_modified_row_after_insert_has_shifted_target_address():
+    target = BASE.replace("1,Ann,Paris\n", "1,Ann,Paris\n0,Zed,Riga\n").replace("4,Dee,Kyiv", "4,Dee,Kiev")
+    result = diff_tables(table(BASE), table(target))
+    assert kinds(result) == [("added", None, 3), ("modified", 5, 6)]
+    assert result.changes[1].cells[0].target_cell == "C6"
+
+
+def test_modified_and_moved_row():
+    target = "id,name,city\n1,Ann,Paris\n3,Cid,Oslo\n4,Dee,Kyiv\n5,Eve,Lima\n2,Bob,Milan\n"
+    result = diff_tables(table(BASE), table(target))
+    assert kinds(result) == [("modified", 3, 6)]
+    assert result.changes[0].moved is True
+    assert result.summary.rows_moved == 1
+
+
+def test_dissimilar_rows_are_removed_and_added():
+    target = BASE.replace("3,Cid,Oslo", "7,Zoe,Bonn")
+    result = diff_tables(table(BASE), table(target))
+    assert sorted(change.kind for change in result.changes) == ["added", "removed"]
+
+
+def test_duplicated_row_is_one_added_row():
+    target = BASE.replace("2,Bob,Rome\n", "2,Bob,Rome\n2,Bob,Rome\n")
+    result = diff_tables(table(BASE), table(target))
+    assert kinds(result) == [("added", None, 4)]
+
+
+def test_key_alignment_with_duplicate_keys():
+    baseline = table("k,v\na,1\na,2\nb,3\n")
+    target = table("k,v\nb,3\na,1\na,5\n")
+    result = diff_tables(baseline, target, CompareOptions(key=["k"]))
+    assert result.key == ["k"]
+    assert result.alignment == "key"
+    modified = [change for change in result.changes if change.kind == "modified"]
+    assert [(c.old, c.new) for change in modified for c in change.cells] == [("2", "5")]
+
+
+def test_unknown_key_column_is_invalid_request():
+    with pytest.raises(InvalidRequest) as caught:
+        diff_tables(table(BASE), table(BASE), CompareOptions(key=["nope"]))
+    assert "nope" in caught.value.message("en")
+    assert "id, name, city" in caught.value.message("en")
+
+
+def test_added_removed_and_reordered_columns():
+    target = "city,id,name,zip\nParis,1,Ann,75\nRome,2,Bob,00\nOslo,3,Cid,01\nKyiv,4,Dee,02\nLima,5,Eve,15\n"
+    baseline = BASE.replace("id,name,city", "id,name,city,phone").replace("\n1,Ann,Paris", "\n1,Ann,Paris,x")
+    result = diff_tables(table(baseline), table(target))
+    assert result.columns_added == ["zip"]
+    assert result.columns_removed == ["phone"]
+    assert result.summary.cells_modified == 0
+    assert result.summary.rows_modified == 0
+
+
+def test_column_match_ignores_whitespace_and_case():
+    result = diff_tables(table("Full Name,Age\nA,1\n"), table("full  name,AGE\nA,1\n"))
+    assert result.columns_added == result.columns_removed == []
+    assert result.changes == []
+
+
+def test_whitespace_and_case_options():
+    baseline = table("k,v\n1,Hello\n")
+    target = table("k,v\n1, hello \n")
+    assert diff_tables(baseline, target, CompareOptions(key=["k"])).summary.cells_modified == 1
+    assert diff_tables(baseline, target, CompareOptions(key=["k"], ignore_case=True)).summary.cells_modified == 0
+    strict = CompareOptions(key=["k"], ignore_case=True, trim_whitespace=False)
+    assert diff_tables(baseline, target, strict).summary.cells_modified == 1
+
+
+def test_ignored_column_is_not_compared():
+    target = BASE.replace("Rome", "Milan")
+    result = diff_tables(table(BASE), table(target), CompareOptions(ignore_columns=["city"]))
+    assert result.changes == []
+
+
+def test_sp500_keyed_counts():
+    result = diff_tables(real("sp500-2024/baseline.csv"), real("sp500-2024/target.csv"), CompareOptions(key=["Symbol"]))
+    summary = result.summary
+    assert (summary.rows_added, summary.rows_removed) == (16, 16)
+    assert (summary.rows_modified, summary.cells_modified) == (48, 53)
+    bxp = next(c for change in result.changes for c in change.cells if c.old == "Boston Properties")
+    assert bxp.new == "BXP, Inc."
+
+
+def test_sp500_without_key_matches_keyed_diff():
+    baseline, target = real("sp500-2024/baseline.csv"), real("sp500-2024/target.csv")
+    keyed = diff_tables(baseline, target, CompareOptions(key=["Symbol"]))
+    content = diff_tables(baseline, target)
+    assert content.alignment == "content"
+
+    def symbols(result, kind):
+        return {change.values["Symbol"] for change in result.changes if change.kind == kind}
+
+    ticker_changes = {"FLT", "PEAK"}
+    assert symbols(content, "removed") | ticker_changes == symbols(keyed, "removed")
+    assert {"CPAY", "DOC"} | symbols(content, "added") == symbols(keyed, "added")
+
+    def cells(result):
+        return {
+            (change.baseline_row, change.target_row, cell.column, cell.old, cell.new)
+            for change in result.changes
+            for cell in change.cells
+        }
+
+    renamed_rows = {
+        change.baseline_row
+        for change in content.changes
+        for cell in change.cells
+        if cell.column == "Symbol"
+    }
+    assert len(renamed_rows) == 2
+    content_cells = {cell for cell in cells(content) if cell[0] not in renamed_rows}
+    assert content_cells == cells(keyed)
+    assert len(content_cells) == 53
+    assert len({cell[0] for cell in content_cells}) == 48
+
+
+def test_sp500_moved_rows_are_moves():
+    result = diff_tables(real("sp500-2024/baseline.csv"), real("sp500-2024/target.csv"))
+    moved = [change for change in result.changes if change.moved]
+    assert moved
+    assert all(change.kind in ("moved", "modified") for change in moved)
+    assert result.summary.rows_unchanged > 400
+
+
+def test_retitled_plan_reports_only_the_title():
+    result = diff_tables(real("tencent-plan-xhs/baseline.csv"), real("tencent-plan-xhs/target-retitled.csv"))
+    assert result.summary.title_changed is True
+    assert result.changes == []
+    assert result.target.title == "2025年项目计划与安排表_123123（07月）"
+
+
+def test_star_ratings_are_cell_changes_by_default():
+    result = diff_tables(real("tencent-plan-xhs/baseline.csv"), real("tencent-plan-xhs/target-stars.csv"))
+    rating_changes = [c for change in result.changes for c in change.cells if c.column == "重要程度"]
+    assert len(rating_changes) == 92
+    assert result.summary.rows_added == result.summary.rows_removed == 0
+
+
+rows = st.lists(
+    st.tuples(st.integers(0, 30), st.sampled_from(["a", "b", "c", "", "x y"]), st.text("abc,\"\n", max_size=4)),
+    min_size=0,
+    max_size=25,
+)
+
+
+def csv_text(records) -> str:
+    lines = ["n,label,note"]
+    for number, label, note in records:
+        escaped = '"' + note.replace('"', '""') + '"'
+        lines.append(f"{number},{label},{escaped}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows)
+def test_table_diffed_with_itself_reports_nothing(records):
+    text = csv_text(records)
+    result = diff_tables(table(text), table(text))
+    assert result.changes == []
+    assert not result.summary.has_differences
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=30, unique=True), st.data())
+def test_inserted_rows_are_exactly_the_added_rows(numbers, data):
+    kept = data.draw(st.lists(st.sampled_from(numbers), unique=True))
+    baseline = "n,twice\n" + "".join(f"{n},{2 * n}\n" for n in numbers if n in kept)
+    target = "n,twice\n" + "".join(f"{n},{2 * n}\n" for n in numbers)
+    result = diff_tables(table(baseline), table(target))
+    added = sorted(int(change.values["n"]) for change in result.changes if change.kind == "added")
+    assert added == sorted(set(numbers) - set(kept))
+    assert result.summary.rows_removed == result.summary.rows_modified == result.summary.rows_moved == 0
