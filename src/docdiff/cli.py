@@ -9,7 +9,6 @@ import asyncio
 import json
 import logging
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -72,57 +71,19 @@ def serve(
     )
 
 
-@app.command("demo-site")
-def demo_site(
-    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
-    documents: Annotated[
-        Optional[Path], typer.Option(help="Folder of CSV/XLSX documents; default: the bundled sample sheets.")
-    ] = None,
-    session_file: Annotated[
-        Optional[Path],
-        typer.Option(help="File holding the session token to accept; default DOCDIFF_DEMO_SESSION or a new random one."),
-    ] = None,
-    page_latency_ms: Annotated[int, typer.Option(help="Delay before each sheet page and its cells respond, in ms.")] = 0,
-    export_latency_ms: Annotated[int, typer.Option(help="Delay before an export is ready, in ms.")] = 0,
-) -> None:
-    """Start the demo document site that imitates an online sheet editor, on loopback."""
-    from docdiff.demo_site import DemoKnobs, DemoSiteConfig, run
+@app.command(
+    "demo-site",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+)
+def demo_site(ctx: typer.Context) -> None:
+    """Start the demo document site that imitates an online sheet editor, on loopback.
 
-    lang = _lang()
-    token = _demo_token(session_file)
-    config = _demo_config(documents, token, DemoKnobs(page_latency_ms=page_latency_ms, export_latency_ms=export_latency_ms))
-    base = f"http://{host}:{port}"
-    stdout.print(translate("cli.demo_site.ready", lang, url=base))
-    stdout.print(translate("cli.demo_site.cookie", lang))
-    stdout.print(f"demo_sid={token}", soft_wrap=True)
-    stdout.print(translate("cli.demo_site.documents", lang))
-    for doc_id in _document_ids(config.documents_dir):
-        stdout.print(f"  {base}/sheet/{doc_id}", soft_wrap=True)
-    run(config, host=host, port=port)
+    It prints the session cookie and the document URLs. Options: see
+    `docdiff demo-site --help`.
+    """
+    from docdiff.demo_site.__main__ import main as demo_site_main
 
-
-def _demo_token(session_file: Path | None) -> str:
-    if session_file is not None:
-        try:
-            return session_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            _fail(translate("cli.file_unreadable", _lang(), path=session_file, detail=exc.strerror))
-    return os.environ.get("DOCDIFF_DEMO_SESSION") or secrets.token_urlsafe(24)
-
-
-def _demo_config(documents: Path | None, token: str, knobs):
-    from docdiff.demo_site import DemoSiteConfig
-
-    folder = documents or Path(__file__).parent / "demo_site" / "documents"
-    if not folder.is_dir():
-        _fail(translate("cli.file_unreadable", _lang(), path=folder, detail="not a folder"))
-    return DemoSiteConfig(documents_dir=folder, session_token=token, knobs=knobs)
-
-
-def _document_ids(folder: Path) -> list[str]:
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".xlsx"))
-    return [str(p.relative_to(folder).with_suffix("")).replace(os.sep, ".") for p in files]
+    demo_site_main(ctx.args, prog="docdiff demo-site")
 
 
 def _fail(message: str) -> None:

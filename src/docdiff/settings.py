@@ -17,7 +17,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="Port that `docdiff serve` listens on.")
     data_dir: Path = Field(
         Path("data"),
-        description="Folder for downloaded files while a job runs.",
+        description="Folder for the service's working files. An exported file stays here "
+        "only while its job reads it.",
     )
 
     browser_path: Path = Field(
@@ -61,8 +62,8 @@ class Settings(BaseSettings):
     )
     max_concurrent_downloads: int = Field(
         8,
-        description="Documents open in the browser at once across all jobs. Each browser "
-        "context costs about 50 MB of memory.",
+        description="Documents open in the browser at once across all jobs; further "
+        "documents wait for a free slot.",
     )
 
     ping_interval_s: float = Field(

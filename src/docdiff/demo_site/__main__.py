@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
+from docdiff.i18n import lang_from_env, translate
+
 from docdiff.demo_site.app import (
     BUNDLED_DOCUMENTS_DIR,
     SESSION_COOKIE,
@@ -36,9 +38,9 @@ def non_negative_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m docdiff.demo_site") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m docdiff.demo_site",
+        prog=prog,
         description="Serve the demo document site, a stand-in for the Tencent Docs sheet editor.",
         epilog=f"The session token is read from --session-token-file, else from the "
         f"{SESSION_ENV} environment variable, else generated and printed.",
@@ -119,17 +121,19 @@ def build_config(parser: argparse.ArgumentParser, args: argparse.Namespace) -> D
 
 
 def print_banner(state: SiteState, host: str, port: int) -> None:
+    lang = lang_from_env()
     base_url = f"http://{host}:{port}"
-    print(f"docdiff demo site: {base_url}/")
-    print(f"Session cookie: {SESSION_COOKIE}={state.session_token}")
-    print("Documents:")
+    print(translate("cli.demo_site.ready", lang, url=f"{base_url}/"))
+    print(translate("cli.demo_site.cookie", lang))
+    print(f"  {SESSION_COOKIE}={state.session_token}")
+    print(translate("cli.demo_site.documents", lang))
     for doc_id in state.documents:
         print(f"  {base_url}/sheet/{quote(doc_id)}")
     print(flush=True)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str = "python -m docdiff.demo_site") -> None:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 

@@ -305,7 +305,8 @@ class DocumentPage:
         if failure:
             raise ExportFailed(stage=self.side, side=self.side, detail=f"download failed: {failure}")
         name = download.suggested_filename
-        with tempfile.TemporaryDirectory(prefix="docdiff-") as folder:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="export-", dir=self.settings.data_dir) as folder:
             path = Path(folder) / "export"
             await download.save_as(path)
             size = path.stat().st_size
