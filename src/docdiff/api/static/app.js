@@ -1,0 +1,1132 @@
+// The docdiff web page: start a compare job, follow its Server-Sent Events and
+// show the result. Data from the server and from spreadsheets is only ever
+// inserted with textContent, never as HTML. The cookie is sent in the JSON
+// body of POST /api/jobs and kept in localStorage only while the user ticks
+// "remember"; it is never put in a URL or written to the console.
+"use strict";
+
+(() => {
+  const CATALOGS = {
+    "zh-CN": {
+      "title": "docdiff · 在线表格版本比较",
+      "tagline": "比较在线表格的两个版本，找出新增、删除和修改的行。",
+      "form.baseline": "基线文档链接",
+      "form.baseline_help": "旧版本（比较的起点）。",
+      "form.target": "目标文档链接",
+      "form.target_help": "新版本（与基线比较）。",
+      "form.url_placeholder": "https://docs.qq.com/sheet/…",
+      "form.cookie": "Cookie",
+      "form.cookie_placeholder": "name=value; name2=value2",
+      "form.show": "显示",
+      "form.hide": "隐藏",
+      "form.remember": "在此浏览器中记住 Cookie",
+      "form.cookie_help": "Cookie 只随比较请求发给本服务，用来以你的身份打开文档。",
+      "form.options": "比较选项",
+      "form.key": "键列（可选）",
+      "form.key_placeholder": "序号, 负责人",
+      "form.key_help": "用逗号分隔的列名，用来识别同一行；留空则按内容对齐。",
+      "form.format": "导出格式",
+      "form.ignore_case": "忽略大小写",
+      "form.trim_whitespace": "忽略首尾空白",
+      "form.submit": "开始比较",
+      "form.cancel": "取消",
+      "form.cancelling": "正在取消……",
+      "form.cancel_failed": "取消失败：{detail}",
+      "form.reconnecting": "与服务的连接中断，正在重新连接……",
+      "progress.heading": "进度",
+      "progress.log": "事件记录",
+      "progress.elapsed": "已用时 {seconds}",
+      "stage.queued": "排队",
+      "stage.login": "登录",
+      "stage.baseline": "下载基线",
+      "stage.target": "下载目标",
+      "stage.diff": "比较",
+      "state.pending": "等待中",
+      "state.running": "进行中",
+      "state.done": "完成",
+      "state.failed": "失败",
+      "time.seconds": "{value} 秒",
+      "error.heading": "比较失败",
+      "error.cancelled_heading": "已取消",
+      "error.next": "下一步：",
+      "error.retry": "重试",
+      "error.job": "任务编号：{id}",
+      "cookie_help.heading": "如何复制新的 Cookie",
+      "cookie_help.step1": "在浏览器中打开 docs.qq.com 并登录。",
+      "cookie_help.step2": "按 F12 打开开发者工具，切换到“网络”（Network）面板，然后刷新页面。",
+      "cookie_help.step3": "在请求列表中选中任一发往 docs.qq.com 的请求。",
+      "cookie_help.step4": "在“请求标头”（Request Headers）中找到 Cookie，复制它的完整值。",
+      "cookie_help.step5": "粘贴到上方的 Cookie 输入框，然后重新比较。",
+      "client.network": "无法连接比较服务：{detail}",
+      "client.network_hint": "请确认服务仍在运行，然后重试。",
+      "client.http": "服务返回了意外的响应（HTTP {status}）。",
+      "client.http_hint": "请重试；如果持续出现，请查看服务日志。",
+      "client.connection_lost": "与服务的事件连接已断开，无法获知任务结果。",
+      "client.connection_lost_hint": "请确认服务仍在运行，然后重新比较。",
+      "result.heading": "比较结果",
+      "result.download": "下载 JSON",
+      "result.no_differences": "两个版本没有差异。",
+      "result.title_changed": "标题已修改",
+      "result.columns_added": "新增列",
+      "result.columns_removed": "删除列",
+      "result.filter": "按类型筛选",
+      "result.empty_filter": "没有这一类的变化。",
+      "result.show_all": "显示全部 {count} 处变化",
+      "result.shown": "显示 {shown} / {total} 处变化",
+      "result.aligned_by_key": "按键列对齐：{key}",
+      "result.aligned_by_content": "按内容对齐（未指定键列）",
+      "result.sheet_info": "{side}：{source} · {rows} 行 × {columns} 列",
+      "result.no_title": "（无标题）",
+      "result.empty_value": "（空）",
+      "result.moved_only": "内容未变，行的位置移动了。",
+      "result.blank_row": "（空行）",
+      "result.similarity": "相似度 {percent}%",
+      "side.baseline": "基线",
+      "side.target": "目标",
+      "summary.rows_added": "新增行",
+      "summary.rows_removed": "删除行",
+      "summary.rows_modified": "修改行",
+      "summary.rows_moved": "移动行",
+      "summary.cells_modified": "修改的单元格",
+      "summary.rows_unchanged": "未变行",
+      "summary.columns_added": "新增列",
+      "summary.columns_removed": "删除列",
+      "filter.all": "全部",
+      "kind.added": "新增",
+      "kind.removed": "删除",
+      "kind.modified": "修改",
+      "kind.moved": "移动",
+      "table.kind": "类型",
+      "table.baseline_row": "基线行",
+      "table.target_row": "目标行",
+      "table.details": "变化内容",
+      "footer": "docdiff 在无界面浏览器中打开两个文档，通过站点自己的菜单导出，再比较两张表。",
+    },
+    "en": {
+      "title": "docdiff · compare spreadsheet versions",
+      "tagline": "Compare two versions of an online spreadsheet and see which rows were added, removed or modified.",
+      "form.baseline": "Baseline document URL",
+      "form.baseline_help": "The old version, the starting point of the compare.",
+      "form.target": "Target document URL",
+      "form.target_help": "The new version, compared with the baseline.",
+      "form.url_placeholder": "https://docs.qq.com/sheet/…",
+      "form.cookie": "Cookie",
+      "form.cookie_placeholder": "name=value; name2=value2",
+      "form.show": "Show",
+      "form.hide": "Hide",
+      "form.remember": "Remember the cookie in this browser",
+      "form.cookie_help": "The cookie is sent only to this service, with the compare request, to open the documents as you.",
+      "form.options": "Compare options",
+      "form.key": "Key columns (optional)",
+      "form.key_placeholder": "ID, Owner",
+      "form.key_help": "Comma-separated column names that identify a row. Empty: rows are aligned by content.",
+      "form.format": "Export format",
+      "form.ignore_case": "Ignore case",
+      "form.trim_whitespace": "Trim whitespace",
+      "form.submit": "Compare",
+      "form.cancel": "Cancel",
+      "form.cancelling": "Cancelling…",
+      "form.cancel_failed": "Cancel failed: {detail}",
+      "form.reconnecting": "The connection to the service was lost; reconnecting…",
+      "progress.heading": "Progress",
+      "progress.log": "Event log",
+      "progress.elapsed": "{seconds} elapsed",
+      "stage.queued": "Queued",
+      "stage.login": "Log in",
+      "stage.baseline": "Baseline download",
+      "stage.target": "Target download",
+      "stage.diff": "Compare",
+      "state.pending": "pending",
+      "state.running": "running",
+      "state.done": "done",
+      "state.failed": "failed",
+      "time.seconds": "{value} s",
+      "error.heading": "Compare failed",
+      "error.cancelled_heading": "Cancelled",
+      "error.next": "Next: ",
+      "error.retry": "Retry",
+      "error.job": "Job id: {id}",
+      "cookie_help.heading": "How to copy a fresh cookie",
+      "cookie_help.step1": "Open docs.qq.com in your browser and log in.",
+      "cookie_help.step2": "Press F12 to open the developer tools, switch to the Network panel and reload the page.",
+      "cookie_help.step3": "Pick any request to docs.qq.com in the request list.",
+      "cookie_help.step4": "Under Request Headers, find Cookie and copy its whole value.",
+      "cookie_help.step5": "Paste it into the Cookie field above and compare again.",
+      "client.network": "Cannot reach the compare service: {detail}",
+      "client.network_hint": "Make sure the service is still running, then retry.",
+      "client.http": "The service sent an unexpected response (HTTP {status}).",
+      "client.http_hint": "Retry; if it happens again, check the service log.",
+      "client.connection_lost": "The event stream from the service closed, so the job's outcome is unknown.",
+      "client.connection_lost_hint": "Make sure the service is still running, then compare again.",
+      "result.heading": "Result",
+      "result.download": "Download JSON",
+      "result.no_differences": "The two versions have no differences.",
+      "result.title_changed": "Title changed",
+      "result.columns_added": "Columns added",
+      "result.columns_removed": "Columns removed",
+      "result.filter": "Filter by kind",
+      "result.empty_filter": "No changes of this kind.",
+      "result.show_all": "Show all {count} changes",
+      "result.shown": "Showing {shown} of {total} changes",
+      "result.aligned_by_key": "Rows aligned by key: {key}",
+      "result.aligned_by_content": "Rows aligned by content (no key given)",
+      "result.sheet_info": "{side}: {source} · {rows} rows × {columns} columns",
+      "result.no_title": "(no title)",
+      "result.empty_value": "(empty)",
+      "result.moved_only": "Same content; the row moved.",
+      "result.blank_row": "(blank row)",
+      "result.similarity": "{percent}% similar",
+      "side.baseline": "Baseline",
+      "side.target": "Target",
+      "summary.rows_added": "Rows added",
+      "summary.rows_removed": "Rows removed",
+      "summary.rows_modified": "Rows modified",
+      "summary.rows_moved": "Rows moved",
+      "summary.cells_modified": "Cells modified",
+      "summary.rows_unchanged": "Rows unchanged",
+      "summary.columns_added": "Columns added",
+      "summary.columns_removed": "Columns removed",
+      "filter.all": "All",
+      "kind.added": "Added",
+      "kind.removed": "Removed",
+      "kind.modified": "Modified",
+      "kind.moved": "Moved",
+      "table.kind": "Change",
+      "table.baseline_row": "Baseline row",
+      "table.target_row": "Target row",
+      "table.details": "Details",
+      "footer": "docdiff opens both documents in a headless browser, exports them through the site's own menu and compares the two tables.",
+    },
+  };
+
+  const STAGES = ["queued", "login", "baseline", "target", "diff"];
+  const KINDS = ["added", "removed", "modified", "moved"];
+  const SUMMARY_COUNTS = [
+    ["rows_added", "added"],
+    ["rows_removed", "removed"],
+    ["rows_modified", "modified"],
+    ["rows_moved", "moved"],
+    ["cells_modified", "modified"],
+    ["rows_unchanged", "neutral"],
+    ["columns_added", "added"],
+    ["columns_removed", "removed"],
+  ];
+  const COOKIE_ERROR_CODES = new Set(["cookie_expired", "cookie_missing"]);
+  // Rows rendered before "show all": enough to browse, small enough to stay responsive.
+  const INITIAL_ROW_LIMIT = 500;
+  const COOKIE_STORAGE_KEY = "docdiff.cookie";
+  const LANG_STORAGE_KEY = "docdiff.lang";
+
+  const $ = (selector) => document.querySelector(selector);
+
+  const elements = {
+    form: $("#compare-form"),
+    baseline: $("#baseline"),
+    target: $("#target"),
+    cookie: $("#cookie"),
+    toggleCookie: $("#toggle-cookie"),
+    remember: $("#remember-cookie"),
+    key: $("#key"),
+    format: $("#format"),
+    ignoreCase: $("#ignore-case"),
+    trimWhitespace: $("#trim-whitespace"),
+    submit: $("#submit"),
+    cancel: $("#cancel"),
+    formStatus: $("#form-status"),
+    progressPanel: $("#progress-panel"),
+    progressBar: $("#progress-bar"),
+    progressFill: $("#progress-bar .progress-fill"),
+    elapsed: $("#elapsed"),
+    stages: $("#stages"),
+    eventLog: $("#event-log"),
+    error: $("#error"),
+    errorTitle: $("#error-title"),
+    errorCode: $("#error-code"),
+    errorMessage: $("#error-message"),
+    errorHint: $("#error-hint"),
+    cookieHelp: $("#cookie-help"),
+    errorJob: $("#error-job"),
+    retry: $("#retry"),
+    result: $("#result"),
+    resultMeta: $("#result-meta"),
+    summary: $("#summary"),
+    noDifferences: $("#no-differences"),
+    titleChange: $("#title-change"),
+    titleOld: $("#title-old"),
+    titleNew: $("#title-new"),
+    columnsChange: $("#columns-change"),
+    columnsAddedLine: $("#columns-added-line"),
+    columnsAdded: $("#columns-added"),
+    columnsRemovedLine: $("#columns-removed-line"),
+    columnsRemoved: $("#columns-removed"),
+    changesBlock: $("#changes-block"),
+    kindFilter: $("#kind-filter"),
+    shownCount: $("#shown-count"),
+    changesBody: $("#changes tbody"),
+    emptyFilter: $("#empty-filter"),
+    showAll: $("#show-all"),
+    downloadJson: $("#download-json"),
+  };
+
+  const state = {
+    lang: "zh-CN",
+    job: null, // the current or last job, see createJob()
+    result: null, // {jobId, payload} of the last successful job
+    error: null, // the error object shown in #error
+    filter: "all",
+    showAll: false,
+  };
+
+  // --- Text ------------------------------------------------------------------
+
+  function t(key, params = {}) {
+    const catalog = CATALOGS[state.lang] || CATALOGS["zh-CN"];
+    const text = catalog[key] ?? CATALOGS["zh-CN"][key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
+  }
+
+  function formatNumber(value) {
+    return Number(value || 0).toLocaleString(state.lang);
+  }
+
+  function formatSeconds(ms) {
+    return t("time.seconds", { value: (Math.max(ms, 0) / 1000).toFixed(1) });
+  }
+
+  function detectLanguage() {
+    const stored = readStorage(LANG_STORAGE_KEY);
+    if (stored === "en" || stored === "zh-CN") {
+      return stored;
+    }
+    const browserLang = (navigator.language || "").toLowerCase();
+    return browserLang.startsWith("en") ? "en" : "zh-CN";
+  }
+
+  function applyLanguage(lang) {
+    state.lang = lang;
+    document.documentElement.lang = lang;
+    document.title = t("title");
+    for (const element of document.querySelectorAll("[data-i18n]")) {
+      element.textContent = t(element.dataset.i18n);
+    }
+    for (const element of document.querySelectorAll("[data-i18n-placeholder]")) {
+      element.placeholder = t(element.dataset.i18nPlaceholder);
+    }
+    for (const element of document.querySelectorAll("[data-i18n-aria-label]")) {
+      element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
+    }
+    for (const button of document.querySelectorAll("#lang-switch button")) {
+      button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
+    }
+    updateCookieToggle();
+    renderStages();
+    renderElapsed();
+    if (state.error) {
+      renderError();
+    }
+    if (state.result) {
+      renderResult();
+    }
+  }
+
+  // --- Storage ---------------------------------------------------------------
+
+  // localStorage throws in some private modes and when storage is disabled;
+  // the page then works without remembering anything.
+  function readStorage(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  }
+
+  function writeStorage(key, value) {
+    try {
+      if (value === null || value === "") {
+        window.localStorage.removeItem(key);
+      } else {
+        window.localStorage.setItem(key, value);
+      }
+    } catch {
+      // Storage unavailable: nothing is remembered.
+    }
+  }
+
+  function syncRememberedCookie() {
+    writeStorage(COOKIE_STORAGE_KEY, elements.remember.checked ? elements.cookie.value : null);
+  }
+
+  function restoreRememberedCookie() {
+    const stored = readStorage(COOKIE_STORAGE_KEY);
+    if (stored) {
+      elements.cookie.value = stored;
+      elements.remember.checked = true;
+    }
+  }
+
+  function updateCookieToggle() {
+    const shown = elements.cookie.type === "text";
+    elements.toggleCookie.textContent = t(shown ? "form.hide" : "form.show");
+    elements.toggleCookie.setAttribute("aria-pressed", String(shown));
+  }
+
+  // --- Request -----------------------------------------------------------------
+
+  function parseKeyColumns(text) {
+    // Accept the full-width comma too, as typed with a Chinese input method.
+    return text
+      .split(/[,，]/)
+      .map((name) => name.trim())
+      .filter((name) => name !== "");
+  }
+
+  function buildRequest() {
+    return {
+      baseline: elements.baseline.value.trim(),
+      target: elements.target.value.trim(),
+      cookie: elements.cookie.value.trim(),
+      format: elements.format.value,
+      lang: state.lang,
+      options: {
+        key: parseKeyColumns(elements.key.value),
+        ignore_case: elements.ignoreCase.checked,
+        trim_whitespace: elements.trimWhitespace.checked,
+      },
+    };
+  }
+
+  // Resolve a URL from the service against this page's origin. The service
+  // builds absolute URLs from the Host it saw, which behind a proxy may not be
+  // the origin this page was loaded from.
+  function sameOriginUrl(url) {
+    const resolved = new URL(url, window.location.href);
+    if (resolved.origin === window.location.origin) {
+      return resolved.href;
+    }
+    return new URL(resolved.pathname + resolved.search, window.location.href).href;
+  }
+
+  async function startJob() {
+    if (state.job && !state.job.finished) {
+      return;
+    }
+    const request = buildRequest();
+    syncRememberedCookie();
+    resetView();
+    const job = createJob();
+    state.job = job;
+    setRunning(true);
+
+    let response;
+    try {
+      response = await fetch("api/jobs", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "Accept": "application/json",
+          "Accept-Language": state.lang,
+        },
+        body: JSON.stringify(request),
+        cache: "no-store",
+      });
+    } catch (error) {
+      failBeforeStart(job, {
+        code: "network_error",
+        message: t("client.network", { detail: error.message }),
+        hint: t("client.network_hint"),
+        retryable: true,
+      });
+      return;
+    }
+
+    const body = await readJson(response);
+    if (response.status !== 202 || !body || !body.id || !body.events_url) {
+      failBeforeStart(job, errorFromResponse(response, body));
+      return;
+    }
+
+    job.id = body.id;
+    job.statusUrl = sameOriginUrl(body.status_url || `api/jobs/${encodeURIComponent(body.id)}`);
+    elements.cancel.disabled = false;
+    openEvents(job, sameOriginUrl(body.events_url));
+  }
+
+  async function readJson(response) {
+    try {
+      return await response.json();
+    } catch {
+      return null;
+    }
+  }
+
+  function errorFromResponse(response, body) {
+    if (body && body.error && body.error.code) {
+      return body.error;
+    }
+    return {
+      code: `http_${response.status}`,
+      message: t("client.http", { status: response.status }),
+      hint: t("client.http_hint"),
+      retryable: response.status >= 500,
+    };
+  }
+
+  // --- Job and events ----------------------------------------------------------
+
+  function createJob() {
+    const stages = {};
+    for (const stage of STAGES) {
+      stages[stage] = { state: "pending", startedMs: null, doneMs: null, message: "" };
+    }
+    return {
+      id: null,
+      statusUrl: null,
+      source: null,
+      seenEventIds: new Set(),
+      stages,
+      progress: 0,
+      finished: false,
+      outcome: "running", // running | done | failed
+      clockStart: performance.now(),
+      elapsedMs: null, // set from the terminal event
+      timer: null,
+    };
+  }
+
+  function openEvents(job, eventsUrl) {
+    const source = new EventSource(eventsUrl);
+    job.source = source;
+
+    source.addEventListener("open", () => {
+      if (job === state.job && !job.finished) {
+        elements.formStatus.textContent = "";
+      }
+    });
+    source.addEventListener("progress", (event) => {
+      const data = acceptEvent(job, event);
+      if (data) {
+        handleProgress(job, data);
+      }
+    });
+    source.addEventListener("result", (event) => {
+      const data = acceptEvent(job, event);
+      if (data) {
+        handleResult(job, data);
+      }
+    });
+    // "error" is both the job's terminal SSE event (a MessageEvent with data)
+    // and EventSource's own connection error (a plain Event).
+    source.addEventListener("error", (event) => {
+      if (typeof event.data === "string") {
+        const data = acceptEvent(job, event);
+        if (data) {
+          handleJobError(job, data);
+        }
+        return;
+      }
+      handleConnectionError(job, source);
+    });
+  }
+
+  // Return the parsed data of an event the page has not handled yet, else null.
+  // After a reconnect the service resumes after Last-Event-ID; the id check
+  // keeps a replayed event from being applied twice anyway.
+  function acceptEvent(job, event) {
+    if (job !== state.job || job.finished) {
+      return null;
+    }
+    const eventId = event.lastEventId;
+    if (eventId) {
+      if (job.seenEventIds.has(eventId)) {
+        return null;
+      }
+      job.seenEventIds.add(eventId);
+    }
+    try {
+      return JSON.parse(event.data);
+    } catch {
+      return null;
+    }
+  }
+
+  function handleProgress(job, data) {
+    const entry = job.stages[data.stage];
+    if (entry) {
+      if (data.state === "started") {
+        entry.state = "running";
+        entry.startedMs = data.elapsed_ms;
+      } else if (data.state === "done") {
+        entry.state = "done";
+        entry.doneMs = data.elapsed_ms;
+      }
+      if (data.message) {
+        entry.message = data.message;
+      }
+    }
+    if (typeof data.progress === "number") {
+      job.progress = Math.max(job.progress, Math.min(data.progress, 1));
+    }
+    appendLog(data.elapsed_ms, data.stage, data.message);
+    renderStages();
+    renderProgress();
+  }
+
+  function handleResult(job, data) {
+    finishJob(job, "done", data.elapsed_ms);
+    job.progress = 1;
+    renderStages();
+    renderProgress();
+    state.result = { jobId: job.id, payload: data.result };
+    state.filter = "all";
+    state.showAll = false;
+    renderResult();
+  }
+
+  function handleJobError(job, data) {
+    finishJob(job, "failed", data.elapsed_ms);
+    markFailedStage(job, data.stage);
+    appendLog(data.elapsed_ms, data.stage, data.message);
+    renderStages();
+    renderProgress();
+    showError({ ...data, job_id: data.job_id || job.id });
+  }
+
+  function markFailedStage(job, failedStage) {
+    for (const [stage, entry] of Object.entries(job.stages)) {
+      if (stage === failedStage) {
+        entry.state = "failed";
+      } else if (entry.state === "running") {
+        // The other side's download is stopped when one side fails.
+        entry.state = "pending";
+      }
+    }
+  }
+
+  function handleConnectionError(job, source) {
+    if (job !== state.job || job.finished) {
+      source.close();
+      return;
+    }
+    if (source.readyState === EventSource.CONNECTING) {
+      elements.formStatus.textContent = t("form.reconnecting");
+      return;
+    }
+    // CLOSED: the browser gave up, for example on a 404 for an expired job.
+    recoverFromStatus(job);
+  }
+
+  // Read the job record once the event stream is gone for good, and show
+  // its outcome if it has one.
+  async function recoverFromStatus(job) {
+    let response = null;
+    let body = null;
+    try {
+      response = await fetch(job.statusUrl, { headers: { "Accept": "application/json", "Accept-Language": state.lang }, cache: "no-store" });
+      body = await readJson(response);
+    } catch {
+      body = null;
+    }
+    if (job !== state.job || job.finished) {
+      return;
+    }
+    if (body && body.status === "succeeded" && body.result) {
+      handleResult(job, { job_id: job.id, elapsed_ms: null, result: body.result });
+    } else if (body && body.error && body.error.code) {
+      handleJobError(job, { job_id: job.id, elapsed_ms: null, ...body.error });
+    } else {
+      handleJobError(job, {
+        job_id: job.id,
+        elapsed_ms: null,
+        code: "connection_lost",
+        message: t("client.connection_lost"),
+        hint: t("client.connection_lost_hint"),
+        stage: null,
+        retryable: true,
+      });
+    }
+  }
+
+  function finishJob(job, outcome, elapsedMs) {
+    job.finished = true;
+    job.outcome = outcome;
+    if (typeof elapsedMs === "number") {
+      job.elapsedMs = elapsedMs;
+    }
+    if (job.source) {
+      job.source.close();
+    }
+    setRunning(false);
+    elements.formStatus.textContent = "";
+  }
+
+  function failBeforeStart(job, error) {
+    finishJob(job, "failed", null);
+    elements.progressPanel.hidden = true;
+    showError(error);
+  }
+
+  async function cancelJob() {
+    const job = state.job;
+    if (!job || job.finished || !job.id) {
+      return;
+    }
+    elements.cancel.disabled = true;
+    elements.formStatus.textContent = t("form.cancelling");
+    let response;
+    try {
+      response = await fetch(`api/jobs/${encodeURIComponent(job.id)}`, {
+        method: "DELETE",
+        headers: { "Accept": "application/json", "Accept-Language": state.lang },
+      });
+    } catch (error) {
+      cancelFailed(job, error.message);
+      return;
+    }
+    const body = await readJson(response);
+    if (!response.ok) {
+      cancelFailed(job, body && body.error ? body.error.message : `HTTP ${response.status}`);
+      return;
+    }
+    // The `error` event with code `cancelled` normally arrives on the stream;
+    // the job record is a fallback in case the stream is down.
+    if (!job.finished && body && body.error && body.error.code) {
+      handleJobError(job, { job_id: job.id, elapsed_ms: null, ...body.error });
+    }
+  }
+
+  function cancelFailed(job, detail) {
+    if (job !== state.job || job.finished) {
+      return;
+    }
+    elements.cancel.disabled = false;
+    elements.formStatus.textContent = t("form.cancel_failed", { detail });
+  }
+
+  // --- Rendering: form and progress --------------------------------------------
+
+  function setRunning(running) {
+    const job = state.job;
+    elements.submit.disabled = running;
+    elements.submit.setAttribute("aria-busy", String(running));
+    elements.cancel.hidden = !running;
+    elements.cancel.disabled = !running || !job || !job.id;
+    if (job && job.timer !== null && !running) {
+      clearInterval(job.timer);
+      job.timer = null;
+    }
+    if (running && job) {
+      job.timer = setInterval(renderElapsed, 200);
+    }
+    renderElapsed();
+  }
+
+  function resetView() {
+    state.error = null;
+    state.result = null;
+    elements.error.hidden = true;
+    elements.result.hidden = true;
+    elements.progressPanel.hidden = false;
+    elements.eventLog.replaceChildren();
+    elements.formStatus.textContent = "";
+  }
+
+  function renderElapsed() {
+    const job = state.job;
+    if (!job) {
+      elements.elapsed.textContent = "";
+      return;
+    }
+    const ms = job.finished && job.elapsedMs !== null ? job.elapsedMs : performance.now() - job.clockStart;
+    elements.elapsed.textContent = t("progress.elapsed", { seconds: formatSeconds(ms) });
+  }
+
+  function renderProgress() {
+    const job = state.job;
+    const percent = job ? Math.round(job.progress * 100) : 0;
+    elements.progressFill.style.width = `${percent}%`;
+    elements.progressBar.setAttribute("aria-valuenow", String(percent));
+    elements.progressBar.dataset.state = job ? job.outcome : "running";
+  }
+
+  function renderStages() {
+    const job = state.job;
+    for (const item of elements.stages.querySelectorAll("li[data-stage]")) {
+      const stage = item.dataset.stage;
+      const entry = job ? job.stages[stage] : { state: "pending", message: "" };
+      item.dataset.state = entry.state;
+
+      const icon = document.createElement("span");
+      icon.className = "stage-icon";
+      icon.setAttribute("aria-hidden", "true");
+      if (entry.state === "done") {
+        icon.textContent = "✓";
+      } else if (entry.state === "failed") {
+        icon.textContent = "✕";
+      }
+
+      const name = document.createElement("span");
+      name.className = "stage-name";
+      name.textContent = t(`stage.${stage}`);
+
+      const status = document.createElement("span");
+      status.className = "stage-status";
+      if (entry.state === "done" && entry.doneMs !== null) {
+        const startedMs = entry.startedMs ?? entry.doneMs;
+        status.textContent = formatSeconds(entry.doneMs - startedMs);
+      } else {
+        status.textContent = t(`state.${entry.state}`);
+      }
+
+      const head = document.createElement("div");
+      head.className = "stage-head";
+      head.append(name, status);
+
+      const message = document.createElement("div");
+      message.className = "stage-message";
+      message.textContent = entry.message;
+
+      const body = document.createElement("div");
+      body.className = "stage-body";
+      body.append(head, message);
+
+      item.replaceChildren(icon, body);
+    }
+  }
+
+  function appendLog(elapsedMs, stage, message) {
+    const item = document.createElement("li");
+    const time = document.createElement("span");
+    time.className = "log-time";
+    time.textContent = typeof elapsedMs === "number" ? formatSeconds(elapsedMs) : "";
+    const text = document.createElement("span");
+    text.textContent = STAGES.includes(stage) ? `${t(`stage.${stage}`)} · ${message || ""}` : message || "";
+    item.append(time, text);
+    elements.eventLog.append(item);
+  }
+
+  // --- Rendering: error ------------------------------------------------------------
+
+  function showError(error) {
+    state.error = error;
+    renderError();
+    elements.error.hidden = false;
+    if (COOKIE_ERROR_CODES.has(error.code)) {
+      elements.cookie.focus();
+      elements.error.scrollIntoView({ block: "nearest" });
+    } else {
+      elements.error.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function renderError() {
+    const error = state.error;
+    elements.error.dataset.code = error.code;
+    elements.errorTitle.textContent = t(error.code === "cancelled" ? "error.cancelled_heading" : "error.heading");
+    elements.errorCode.textContent = error.code;
+    elements.errorMessage.textContent = error.message || "";
+    elements.errorHint.textContent = error.hint || "";
+    elements.errorHint.parentElement.hidden = !error.hint;
+    elements.cookieHelp.hidden = !COOKIE_ERROR_CODES.has(error.code);
+    elements.errorJob.textContent = error.job_id ? t("error.job", { id: error.job_id }) : "";
+    elements.retry.hidden = !error.retryable;
+  }
+
+  // --- Rendering: result -----------------------------------------------------------
+
+  function renderResult() {
+    const payload = state.result.payload;
+    const summary = payload.summary || {};
+    elements.result.hidden = false;
+
+    renderResultMeta(payload);
+    renderSummary(summary);
+
+    const titleChanged = Boolean(summary.title_changed);
+    elements.titleChange.hidden = !titleChanged;
+    if (titleChanged) {
+      elements.titleOld.textContent = (payload.baseline && payload.baseline.title) || t("result.no_title");
+      elements.titleNew.textContent = (payload.target && payload.target.title) || t("result.no_title");
+    }
+
+    const added = payload.columns_added || [];
+    const removed = payload.columns_removed || [];
+    elements.columnsChange.hidden = added.length === 0 && removed.length === 0;
+    elements.columnsAddedLine.hidden = added.length === 0;
+    elements.columnsRemovedLine.hidden = removed.length === 0;
+    fillChips(elements.columnsAdded, added, "added");
+    fillChips(elements.columnsRemoved, removed, "removed");
+
+    const changes = payload.changes || [];
+    const hasDifferences = changes.length > 0 || titleChanged || added.length > 0 || removed.length > 0;
+    elements.noDifferences.hidden = hasDifferences;
+    elements.changesBlock.hidden = changes.length === 0;
+    renderFilter(changes);
+    renderChanges(changes);
+  }
+
+  function renderResultMeta(payload) {
+    const parts = [];
+    for (const side of ["baseline", "target"]) {
+      const info = payload[side];
+      if (info) {
+        parts.push(t("result.sheet_info", {
+          side: t(`side.${side}`),
+          source: info.source,
+          rows: formatNumber(info.rows),
+          columns: formatNumber(info.columns),
+        }));
+      }
+    }
+    const key = payload.key || [];
+    parts.push(key.length > 0 ? t("result.aligned_by_key", { key: key.join(", ") }) : t("result.aligned_by_content"));
+    elements.resultMeta.textContent = parts.join("  |  ");
+  }
+
+  function renderSummary(summary) {
+    const cards = SUMMARY_COUNTS.map(([name, tone]) => {
+      const card = document.createElement("div");
+      card.className = "count-card";
+      card.dataset.tone = tone;
+      const value = summary[name] || 0;
+      if (value === 0) {
+        card.dataset.zero = "true";
+      }
+      const number = document.createElement("span");
+      number.className = "count-value";
+      number.dataset.count = name;
+      number.textContent = String(value);
+      const label = document.createElement("span");
+      label.className = "count-label";
+      label.textContent = t(`summary.${name}`);
+      card.append(number, label);
+      return card;
+    });
+    elements.summary.replaceChildren(...cards);
+  }
+
+  function fillChips(container, names, tone) {
+    container.replaceChildren(...names.map((name) => {
+      const chip = document.createElement("span");
+      chip.className = `chip chip-${tone}`;
+      chip.textContent = name;
+      return chip;
+    }));
+  }
+
+  function matchesFilter(change, filter) {
+    if (filter === "all") {
+      return true;
+    }
+    if (filter === "moved") {
+      return change.kind === "moved" || Boolean(change.moved);
+    }
+    return change.kind === filter;
+  }
+
+  function renderFilter(changes) {
+    const buttons = ["all", ...KINDS].map((filter) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.filter = filter;
+      button.setAttribute("aria-pressed", String(state.filter === filter));
+      const count = changes.filter((change) => matchesFilter(change, filter)).length;
+      const label = document.createElement("span");
+      label.textContent = t(filter === "all" ? "filter.all" : `kind.${filter}`);
+      const number = document.createElement("span");
+      number.className = "filter-count";
+      number.textContent = formatNumber(count);
+      button.append(label, number);
+      button.addEventListener("click", () => {
+        state.filter = filter;
+        state.showAll = false;
+        renderFilter(changes);
+        renderChanges(changes);
+      });
+      return button;
+    });
+    elements.kindFilter.replaceChildren(...buttons);
+  }
+
+  function renderChanges(changes) {
+    const filtered = changes.filter((change) => matchesFilter(change, state.filter));
+    const limit = state.showAll ? filtered.length : Math.min(filtered.length, INITIAL_ROW_LIMIT);
+    const fragment = document.createDocumentFragment();
+    for (let index = 0; index < limit; index += 1) {
+      fragment.append(renderChangeRow(filtered[index]));
+    }
+    elements.changesBody.replaceChildren(fragment);
+
+    elements.emptyFilter.hidden = filtered.length > 0;
+    elements.shownCount.textContent = t("result.shown", { shown: formatNumber(limit), total: formatNumber(filtered.length) });
+    elements.showAll.hidden = limit >= filtered.length;
+    elements.showAll.textContent = t("result.show_all", { count: formatNumber(filtered.length) });
+  }
+
+  function renderChangeRow(change) {
+    const row = document.createElement("tr");
+    row.dataset.kind = change.kind;
+    if (change.moved) {
+      row.dataset.moved = "true";
+    }
+
+    const kindCell = document.createElement("td");
+    kindCell.className = "col-kind";
+    kindCell.append(badge(change.kind));
+    if (change.kind === "modified" && change.moved) {
+      kindCell.append(badge("moved"));
+    }
+
+    const baselineRow = document.createElement("td");
+    baselineRow.className = "col-row";
+    baselineRow.textContent = change.baseline_row ?? "—";
+    const targetRow = document.createElement("td");
+    targetRow.className = "col-row";
+    targetRow.textContent = change.target_row ?? "—";
+
+    const details = document.createElement("td");
+    details.className = "col-details";
+    if (change.kind === "modified") {
+      for (const cell of change.cells || []) {
+        details.append(renderCellChange(cell));
+      }
+      if (typeof change.similarity === "number") {
+        const similarity = document.createElement("div");
+        similarity.className = "similarity";
+        similarity.textContent = t("result.similarity", { percent: Math.round(change.similarity * 100) });
+        details.append(similarity);
+      }
+    } else if (change.kind === "added" || change.kind === "removed") {
+      details.append(renderRowValues(change.values || {}, change.kind));
+    } else {
+      const note = document.createElement("div");
+      note.className = "muted";
+      note.textContent = t("result.moved_only");
+      details.append(note);
+    }
+
+    row.append(kindCell, baselineRow, targetRow, details);
+    return row;
+  }
+
+  function badge(kind) {
+    const element = document.createElement("span");
+    element.className = `badge badge-${kind}`;
+    element.dataset.badge = kind;
+    element.textContent = t(`kind.${kind}`);
+    return element;
+  }
+
+  function renderCellChange(cell) {
+    const line = document.createElement("div");
+    line.className = "cell-change";
+
+    const column = document.createElement("span");
+    column.className = "cell-column";
+    column.textContent = cell.column;
+
+    const address = document.createElement("span");
+    address.className = "cell-address";
+    address.textContent = cell.baseline_cell === cell.target_cell ? cell.baseline_cell : `${cell.baseline_cell} → ${cell.target_cell}`;
+
+    const values = document.createElement("div");
+    values.className = "cell-values";
+    const arrow = document.createElement("span");
+    arrow.className = "arrow";
+    arrow.setAttribute("aria-hidden", "true");
+    arrow.textContent = "→";
+    values.append(cellValue("del", "old", cell.old), arrow, cellValue("ins", "new", cell.new));
+
+    line.append(column, address, values);
+    return line;
+  }
+
+  function cellValue(tag, tone, text) {
+    const element = document.createElement(tag);
+    element.className = `value ${tone}`;
+    if (text === "" || text === null || text === undefined) {
+      element.classList.add("empty");
+      element.textContent = t("result.empty_value");
+    } else {
+      element.textContent = text;
+    }
+    return element;
+  }
+
+  function renderRowValues(values, kind) {
+    const list = document.createElement("dl");
+    list.className = `row-values row-${kind}`;
+    for (const [column, value] of Object.entries(values)) {
+      if (value === null || String(value).trim() === "") {
+        continue;
+      }
+      const name = document.createElement("dt");
+      name.className = "cell-column";
+      name.textContent = column;
+      const text = document.createElement("dd");
+      text.className = "value";
+      text.textContent = value;
+      list.append(name, text);
+    }
+    if (list.childElementCount === 0) {
+      const blank = document.createElement("div");
+      blank.className = "muted";
+      blank.textContent = t("result.blank_row");
+      return blank;
+    }
+    return list;
+  }
+
+  function downloadResult() {
+    if (!state.result) {
+      return;
+    }
+    const text = JSON.stringify(state.result.payload, null, 2);
+    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `docdiff-${state.result.jobId || "result"}.json`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // Revoking at once can cancel the download in some browsers.
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  // --- Wiring ------------------------------------------------------------------------
+
+  function init() {
+    restoreRememberedCookie();
+    applyLanguage(detectLanguage());
+
+    elements.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      startJob();
+    });
+    elements.cancel.addEventListener("click", cancelJob);
+    elements.retry.addEventListener("click", () => elements.form.requestSubmit());
+    elements.toggleCookie.addEventListener("click", () => {
+      elements.cookie.type = elements.cookie.type === "password" ? "text" : "password";
+      updateCookieToggle();
+    });
+    elements.remember.addEventListener("change", syncRememberedCookie);
+    elements.cookie.addEventListener("input", () => {
+      if (elements.remember.checked) {
+        syncRememberedCookie();
+      }
+    });
+    elements.showAll.addEventListener("click", () => {
+      state.showAll = true;
+      renderChanges(state.result.payload.changes || []);
+    });
+    elements.downloadJson.addEventListener("click", downloadResult);
+    for (const button of document.querySelectorAll("#lang-switch button")) {
+      button.addEventListener("click", () => {
+        writeStorage(LANG_STORAGE_KEY, button.dataset.lang);
+        applyLanguage(button.dataset.lang);
+      });
+    }
+  }
+
+  init();
+})();
