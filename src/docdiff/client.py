@@ -3,8 +3,7 @@
 `events(request)` posts a compare to `/compare/stream` and yields its
 events as they arrive. If the connection drops before the terminal event,
 the client reconnects to `/api/jobs/{id}/events` with `Last-Event-ID`, so
-no event is lost or repeated; the job itself never stops because a client
-went away.
+no event is lost or repeated. The job runs on while the client is away.
 """
 
 import json

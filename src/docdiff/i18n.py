@@ -197,7 +197,7 @@ def lang_from_env() -> str:
 
 
 class _Params(dict):
-    """Format parameters where a missing one reads as empty, so a message never fails to build."""
+    """Format parameters in which a missing name formats as an empty string."""
 
     def __missing__(self, key: str) -> str:
         return ""

@@ -27,7 +27,7 @@ class JobStatus(StrEnum):
 
 
 class CompareRequest(BaseModel):
-    """What a client posts to start a compare. The cookie is never stored with the job."""
+    """Body of a compare request. `public()` leaves out the cookie, so the job record never contains it."""
 
     baseline: str = Field(description="Document URL of the baseline version.", min_length=1, max_length=4096)
     target: str = Field(description="Document URL of the target version.", min_length=1, max_length=4096)

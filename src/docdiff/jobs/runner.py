@@ -111,7 +111,7 @@ class JobRunner:
 
 
 class _JobRun:
-    """The steps of one job; holds the cookie for the job's lifetime only."""
+    """The steps of one job. It keeps the cookie for the job's lifetime only."""
 
     def __init__(self, runner: JobRunner, job: Job, request: CompareRequest) -> None:
         self.runner = runner

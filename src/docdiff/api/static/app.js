@@ -585,21 +585,36 @@
 
   function handleJobError(job, data) {
     finishJob(job, "failed", data.elapsed_ms);
-    markFailedStage(job, data.stage);
+    markFailedStages(job, data.stage, data.code);
     appendLog(data.elapsed_ms, data.stage, data.message);
     renderStages();
     renderProgress();
     showError({ ...data, job_id: data.job_id || job.id });
   }
 
-  function markFailedStage(job, failedStage) {
-    for (const [stage, entry] of Object.entries(job.stages)) {
-      if (stage === failedStage) {
-        entry.state = "failed";
-      } else if (entry.state === "running") {
-        // The other side's download is stopped when one side fails.
-        entry.state = "pending";
-      }
+  // Mark the stages that an error event ended. The event's `stage` names the
+  // side that failed, which can be a stage that has not started yet: a
+  // cookie_expired during login names "baseline" or "target" while "login" is
+  // the running stage. So a running stage is marked failed before a pending one.
+  function markFailedStages(job, errorStage, code) {
+    const entries = job.stages;
+    const running = STAGES.filter((stage) => entries[stage].state === "running");
+    let failed;
+    if (code === "cancelled" && running.length > 0) {
+      failed = running;
+    } else if (entries[errorStage] && entries[errorStage].state === "running") {
+      failed = [errorStage];
+    } else if (running.length > 0) {
+      failed = running;
+    } else {
+      failed = entries[errorStage] ? [errorStage] : [];
+    }
+    for (const stage of running) {
+      // A stage still running when another fails was stopped, not failed.
+      entries[stage].state = "pending";
+    }
+    for (const stage of failed) {
+      entries[stage].state = "failed";
     }
   }
 

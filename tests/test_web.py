@@ -1,0 +1,448 @@
+"""The web page at `/` in real Chromium, against the real service and demo site.
+
+Most tests use the shared `service` and `site` fixtures. Cells with HTML and
+line breaks and a result of more than 500 changes need documents of their
+own, so a second demo site and service serve a folder written by this module.
+"""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.servers import Server, free_port, start_service, wait_healthy
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Deadline for a whole compare job to show its outcome on the page, in milliseconds.
+JOB_TIMEOUT_MS = 20_000
+SCREENSHOT_PATH = Path("/tmp/docdiff-web.png")
+
+XHS_BASELINE = "tencent-plan-xhs.baseline"
+XHS_STARS = "tencent-plan-xhs.target-stars"
+XHS_RETITLED = "tencent-plan-xhs.target-retitled"
+SP500_BASELINE = "sp500-2024.baseline"
+SP500_TARGET = "sp500-2024.target"
+
+INJECTED_IMG = '<img src=x onerror="window.__injected = 1"><b>bold</b>'
+INJECTED_SCRIPT = "<script>window.__injected = 2</script>"
+MULTILINE_NEW = "first line\nsecond line changed"
+# More added rows than the page renders before "show all".
+BULK_ADDED_ROWS = 620
+
+
+def csv_field(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def write_own_documents(folder: Path) -> None:
+    """Write the `cells` pair (HTML and line breaks in cells) and the `bulk` pair (620 added rows)."""
+    cells = folder / "cells"
+    cells.mkdir(parents=True)
+    (cells / "baseline.csv").write_text(
+        "ID,Name,Note\n"
+        "1,Alpha,plain\n"
+        f"2,Beta,{csv_field('first line' + chr(10) + 'second line')}\n",
+        encoding="utf-8",
+    )
+    (cells / "target.csv").write_text(
+        "ID,Name,Note\n"
+        f"1,Alpha,{csv_field(INJECTED_IMG)}\n"
+        f"2,Beta,{csv_field(MULTILINE_NEW)}\n"
+        f"3,{csv_field(INJECTED_SCRIPT)},new row\n",
+        encoding="utf-8",
+    )
+
+    bulk = folder / "bulk"
+    bulk.mkdir()
+    (bulk / "baseline.csv").write_text("ID,Value\n1,one\n", encoding="utf-8")
+    added = "".join(f"{number},value {number}\n" for number in range(2, BULK_ADDED_ROWS + 2))
+    (bulk / "target.csv").write_text("ID,Value\n1,one\n" + added, encoding="utf-8")
+
+
+def start_demo_site_serving(tmp: Path, documents: Path) -> Server:
+    port = free_port()
+    token = secrets.token_urlsafe(24)
+    log_path = tmp / f"own-site-{port}.log"
+    env = {**os.environ, "DOCDIFF_DEMO_SESSION": token}
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "docdiff.demo_site",
+            "--host", "127.0.0.1", "--port", str(port), "--documents", str(documents),
+        ],
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(f"{url}/healthz", process)
+    return Server(url=url, process=process, log_path=log_path, token=token)
+
+
+@pytest.fixture(scope="module")
+def own_documents(tmp_path_factory):
+    """A demo site serving this module's documents, and a service allowed to open it."""
+    tmp = tmp_path_factory.mktemp("web-documents")
+    write_own_documents(tmp / "documents")
+    site = start_demo_site_serving(tmp, tmp / "documents")
+    service = start_service(tmp, site.url)
+    yield site, service
+    service.stop()
+    site.stop()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def browser():
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+async def new_page(browser: Browser, locale: str = "zh-CN") -> Page:
+    context = await browser.new_context(locale=locale, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    return await context.new_page()
+
+
+@pytest_asyncio.fixture
+async def page(browser):
+    page = await new_page(browser)
+    yield page
+    await page.context.close()
+
+
+async def fill_form(page: Page, baseline: str, target: str, cookie: str, key: str = "") -> None:
+    await page.fill("#baseline", baseline)
+    await page.fill("#target", target)
+    await page.fill("#cookie", cookie)
+    await page.fill("#key", key)
+
+
+async def compare(page: Page, service, site, baseline: str, target: str, cookie: str | None = None, key: str = "") -> None:
+    await page.goto(service.url)
+    await fill_form(page, site.sheet(baseline), site.sheet(target), site.cookie if cookie is None else cookie, key)
+    await page.click("#submit")
+
+
+async def expect_result(page: Page) -> None:
+    await expect(page.locator("#result")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+
+
+def stage(page: Page, name: str):
+    return page.locator(f"#stages li[data-stage={name}]")
+
+
+async def test_compare_shows_live_stages_and_counts(page, service, site):
+    site.set_knobs(export_latency_ms=1500)
+    await page.goto(service.url)
+    await fill_form(page, site.sheet(SP500_BASELINE), site.sheet(SP500_TARGET), site.cookie, key="Symbol")
+
+    async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
+        await page.click("#submit")
+    request = await sent.value
+    body = request.post_data_json
+    assert body["options"] == {"key": ["Symbol"], "ignore_case": False, "trim_whitespace": True}
+    assert body["format"] == "csv"
+    assert body["lang"] == "zh-CN"
+    assert site.token not in request.url
+
+    await expect(page.locator("#submit")).to_be_disabled()
+    await expect(page.locator("#cancel")).to_be_visible()
+    # Both downloads run at once while the site delays its exports.
+    await expect(page.locator("#stages li[data-state=running]")).to_have_count(2, timeout=JOB_TIMEOUT_MS)
+    await expect(stage(page, "baseline")).to_have_attribute("data-state", "running")
+    await expect(stage(page, "target")).to_have_attribute("data-state", "running")
+    await expect(stage(page, "baseline").locator(".stage-message")).to_contain_text("正在导出基线文档")
+
+    await expect_result(page)
+    for name in ("queued", "login", "baseline", "target", "diff"):
+        await expect(stage(page, name)).to_have_attribute("data-state", "done")
+    await expect(stage(page, "baseline").locator(".stage-status")).to_have_text(re.compile(r"^\d+\.\d 秒$"))
+    await expect(page.locator("#progress-bar")).to_have_attribute("aria-valuenow", "100")
+    await expect(page.locator("#submit")).to_be_enabled()
+    await expect(page.locator("#cancel")).to_be_hidden()
+
+    summary = page.locator("#summary")
+    await expect(summary.locator("[data-count=rows_added]")).to_have_text("16")
+    await expect(summary.locator("[data-count=rows_removed]")).to_have_text("16")
+    await expect(summary.locator("[data-count=rows_modified]")).to_have_text("48")
+    await expect(page.locator("#changes tbody tr[data-kind=added]")).to_have_count(16)
+    await expect(page.locator("#changes tbody tr[data-kind=removed]")).to_have_count(16)
+    await expect(page.locator("#changes tbody tr[data-kind=modified]")).to_have_count(48)
+    await expect(page.locator("#result-meta")).to_contain_text("Symbol")
+
+    abbott = page.locator("#changes tbody tr[data-kind=modified]", has_text="Abbott Laboratories")
+    await expect(abbott.locator(".cell-column")).to_have_text("Security")
+    await expect(abbott.locator(".cell-address")).to_have_text("B4")
+    await expect(abbott.locator("del.old")).to_have_text("Abbott")
+    await expect(abbott.locator("ins.new")).to_have_text("Abbott Laboratories")
+    amentum = page.locator("#changes tbody tr[data-kind=added]", has_text="Amentum")
+    await expect(amentum.locator("td.col-row").nth(1)).to_have_text("26")
+
+
+async def test_stars_result_filter_and_download(page, service, site):
+    await compare(page, service, site, XHS_BASELINE, XHS_STARS)
+    await expect_result(page)
+
+    await expect(page.locator("#summary [data-count=rows_modified]")).to_have_text("92")
+    await expect(page.locator("#summary [data-count=rows_added]")).to_have_text("0")
+    await expect(page.locator("#title-change")).to_be_visible()
+    await expect(page.locator("#title-old")).to_have_text("2025年项目计划与安排表（07月）")
+    await expect(page.locator("#title-new")).to_have_text("2025年项目计划与安排表（07月）修改")
+    first = page.locator("#changes tbody tr").first
+    await expect(first).to_have_attribute("data-kind", "modified")
+    await expect(first.locator(".cell-column").first).to_have_text("重要程度")
+    await expect(first.locator("ins.new").first).to_have_text(re.compile(r"^★+$"))
+
+    await page.click("#kind-filter button[data-filter=added]")
+    await expect(page.locator("#changes tbody tr")).to_have_count(0)
+    await expect(page.locator("#empty-filter")).to_be_visible()
+    await page.click("#kind-filter button[data-filter=modified]")
+    await expect(page.locator("#changes tbody tr[data-kind=modified]")).to_have_count(92)
+    await expect(page.locator("#kind-filter button[data-filter=modified]")).to_have_attribute("aria-pressed", "true")
+
+    async with page.expect_download() as downloading:
+        await page.click("#download-json")
+    download = await downloading.value
+    payload = json.loads(Path(await download.path()).read_text(encoding="utf-8"))
+    assert payload["summary"]["rows_modified"] == 92
+    assert payload["summary"]["title_changed"] is True
+    assert len(payload["changes"]) == 92
+
+    await page.click("#kind-filter button[data-filter=all]")
+    await page.screenshot(path=str(SCREENSHOT_PATH))
+
+
+async def test_expired_cookie_shows_cookie_steps(page, service, site):
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED, cookie="demo_sid=expired-or-wrong")
+
+    error = page.locator("#error[data-code=cookie_expired]")
+    await expect(error).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect(page.locator("#error-code")).to_have_text("cookie_expired")
+    await expect(page.locator("#error-message")).to_contain_text("Cookie 无效或已过期")
+    await expect(page.locator("#error-hint")).to_contain_text("F12")
+    help_steps = page.locator("#cookie-help li")
+    await expect(help_steps).to_have_count(5)
+    await expect(page.locator("#cookie-help")).to_contain_text("docs.qq.com")
+    await expect(page.locator("#cookie-help")).to_contain_text("网络")
+    await expect(page.locator("#cookie-help")).to_contain_text("Cookie")
+    await expect(page.locator("#cookie")).to_be_focused()
+    await expect(page.locator("#retry")).to_be_hidden()
+    await expect(stage(page, "login")).to_have_attribute("data-state", "failed")
+    await expect(page.locator("#submit")).to_be_enabled()
+    await expect(page.locator("#result")).to_be_hidden()
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang", "baseline_label", "submit_label", "login_stage"),
+    [
+        ("en-US", "en", "Baseline document URL", "Compare", "Log in"),
+        ("zh-CN", "zh-CN", "基线文档链接", "开始比较", "登录"),
+    ],
+)
+async def test_language_follows_browser_locale(browser, service, locale, lang, baseline_label, submit_label, login_stage):
+    page = await new_page(browser, locale=locale)
+    try:
+        await page.goto(service.url)
+        await expect(page.locator("html")).to_have_attribute("lang", lang)
+        await expect(page.locator("label[for=baseline]")).to_have_text(baseline_label)
+        await expect(page.locator("#submit")).to_have_text(submit_label)
+        await expect(stage(page, "login").locator(".stage-name")).to_have_text(login_stage)
+        await expect(page.locator(f"#lang-switch button[data-lang='{lang}']")).to_have_attribute("aria-pressed", "true")
+    finally:
+        await page.context.close()
+
+
+async def test_english_page_sends_lang_and_switches(browser, service, site):
+    page = await new_page(browser, locale="en-US")
+    try:
+        await page.goto(service.url)
+        await fill_form(page, site.sheet(XHS_BASELINE), site.sheet(XHS_RETITLED), site.cookie)
+        async with page.expect_request(lambda request: request.url.endswith("/api/jobs")) as sent:
+            await page.click("#submit")
+        assert (await sent.value).post_data_json["lang"] == "en"
+
+        await expect_result(page)
+        await expect(stage(page, "login").locator(".stage-message")).to_have_text("Logged in")
+        await expect(page.locator("#summary .count-card", has=page.locator("[data-count=rows_modified]"))).to_contain_text("Rows modified")
+        await expect(page.locator("#title-change")).to_contain_text("Title changed")
+
+        await page.click("#lang-switch button[data-lang='zh-CN']")
+        await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        await expect(page.locator("label[for=baseline]")).to_have_text("基线文档链接")
+        await expect(page.locator("#summary .count-card", has=page.locator("[data-count=rows_modified]"))).to_contain_text("修改行")
+        await expect(stage(page, "login").locator(".stage-name")).to_have_text("登录")
+    finally:
+        await page.context.close()
+
+
+async def test_cookie_stored_only_when_remembered(page, service, site):
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
+    await expect_result(page)
+
+    stored = await page.evaluate("Object.values(window.localStorage)")
+    assert not any(site.token in value for value in stored)
+    assert site.token not in page.url
+    assert not any(site.token in text for text in console)
+
+    await page.click("#toggle-cookie")
+    await expect(page.locator("#cookie")).to_have_attribute("type", "text")
+    await page.click("#toggle-cookie")
+    await expect(page.locator("#cookie")).to_have_attribute("type", "password")
+
+    await page.check("#remember-cookie")
+    assert await page.evaluate("window.localStorage.getItem('docdiff.cookie')") == site.cookie
+
+    await page.reload()
+    await expect(page.locator("#cookie")).to_have_value(site.cookie)
+    await expect(page.locator("#remember-cookie")).to_be_checked()
+
+    await page.uncheck("#remember-cookie")
+    assert await page.evaluate("window.localStorage.getItem('docdiff.cookie')") is None
+    await page.reload()
+    await expect(page.locator("#cookie")).to_have_value("")
+    await expect(page.locator("#remember-cookie")).not_to_be_checked()
+
+
+async def test_html_and_line_breaks_shown_as_text(page, own_documents):
+    own_site, own_service = own_documents
+    await page.goto(own_service.url)
+    await fill_form(
+        page,
+        f"{own_site.url}/sheet/cells.baseline",
+        f"{own_site.url}/sheet/cells.target",
+        f"demo_sid={own_site.token}",
+        key="ID",
+    )
+    await page.click("#submit")
+    await expect_result(page)
+
+    modified = page.locator("#changes tbody tr[data-kind=modified]")
+    await expect(modified).to_have_count(2)
+    await expect(modified.nth(0).locator("ins.new")).to_have_text(INJECTED_IMG)
+    added = page.locator("#changes tbody tr[data-kind=added]")
+    await expect(added.locator("dd.value").nth(1)).to_have_text(INJECTED_SCRIPT)
+    await expect(page.locator("#changes img")).to_have_count(0)
+    await expect(page.locator("#changes b")).to_have_count(0)
+    await expect(page.locator("#changes script")).to_have_count(0)
+    assert await page.evaluate("window.__injected") is None
+
+    multiline = modified.nth(1).locator("ins.new")
+    assert await multiline.inner_text() == MULTILINE_NEW
+    assert await multiline.evaluate("element => getComputedStyle(element).whiteSpace") == "pre-wrap"
+
+
+async def test_large_result_shows_first_500(page, own_documents):
+    own_site, own_service = own_documents
+    await page.goto(own_service.url)
+    await fill_form(
+        page,
+        f"{own_site.url}/sheet/bulk.baseline",
+        f"{own_site.url}/sheet/bulk.target",
+        f"demo_sid={own_site.token}",
+        key="ID",
+    )
+    await page.click("#submit")
+    await expect_result(page)
+
+    await expect(page.locator("#summary [data-count=rows_added]")).to_have_text(str(BULK_ADDED_ROWS))
+    await expect(page.locator("#changes tbody tr")).to_have_count(500)
+    show_all = page.locator("#show-all")
+    await expect(show_all).to_be_visible()
+    await show_all.click()
+    await expect(page.locator("#changes tbody tr")).to_have_count(BULK_ADDED_ROWS)
+    await expect(show_all).to_be_hidden()
+
+
+async def test_invalid_request_shows_message_and_hint(page, service, site):
+    await page.goto(service.url)
+    # Skip the browser's own form checks so that the service sees the empty URL.
+    await page.evaluate("document.querySelector('#compare-form').noValidate = true")
+    await fill_form(page, "", site.sheet(XHS_RETITLED), site.cookie)
+    await page.click("#submit")
+
+    await expect(page.locator("#error[data-code=invalid_request]")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect(page.locator("#error-message")).to_contain_text("baseline")
+    await expect(page.locator("#error-hint")).to_have_text("请检查输入后重试。")
+    await expect(page.locator("#progress-panel")).to_be_hidden()
+    await expect(page.locator("#submit")).to_be_enabled()
+
+
+async def test_cancel_stops_running_job(page, service, site):
+    site.set_knobs(export_latency_ms=5000)
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
+    await expect(stage(page, "baseline")).to_have_attribute("data-state", "running", timeout=JOB_TIMEOUT_MS)
+
+    await page.click("#cancel")
+
+    await expect(page.locator("#error[data-code=cancelled]")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect(page.locator("#error-title")).to_have_text("已取消")
+    await expect(page.locator("#stages li[data-state=running]")).to_have_count(0)
+    await expect(page.locator("#submit")).to_be_enabled()
+    await expect(page.locator("#cancel")).to_be_hidden()
+    await expect(page.locator("#result")).to_be_hidden()
+
+
+async def test_retryable_error_offers_retry(page, service, site):
+    site.set_knobs(export_failure=True)
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
+
+    await expect(page.locator("#error[data-code=export_failed]")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect(page.locator("#cookie-help")).to_be_hidden()
+    retry = page.locator("#retry")
+    await expect(retry).to_be_visible()
+
+    site.reset_knobs()
+    await retry.click()
+    await expect_result(page)
+    await expect(page.locator("#error")).to_be_hidden()
+    await expect(page.locator("#title-change")).to_be_visible()
+
+
+async def test_reconnect_does_not_duplicate_events(page, service, site):
+    """Cut the first event stream before its terminal event, then replay everything on reconnect."""
+    first_stream = {}
+    reconnect_headers = []
+
+    async def drop_terminal_then_replay(route):
+        if not first_stream:
+            response = await route.fetch()
+            blocks = [block for block in re.split(r"\r?\n\r?\n", await response.text()) if block.strip()]
+            kept = [block for block in blocks if not re.search(r"^event: ?(result|error)\s*$", block, re.MULTILINE)]
+            first_stream["progress"] = sum(1 for block in kept if re.search(r"^event: ?progress\s*$", block, re.MULTILINE))
+            first_stream["last_id"] = re.findall(r"^id: ?(\d+)", kept[-1], re.MULTILINE)[-1]
+            await route.fulfill(
+                status=200,
+                headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
+                body="\n\n".join(kept) + "\n\n",
+            )
+            return
+        headers = await route.request.all_headers()
+        reconnect_headers.append(headers.get("last-event-id"))
+        # Without Last-Event-ID the service sends every event again.
+        replay = {name: value for name, value in headers.items() if name != "last-event-id"}
+        await route.continue_(headers=replay)
+
+    await page.route("**/api/jobs/*/events", drop_terminal_then_replay)
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
+    await expect_result(page)
+
+    assert reconnect_headers == [first_stream["last_id"]]
+    await expect(page.locator("#event-log li")).to_have_count(first_stream["progress"])
+    for name in ("queued", "login", "baseline", "target", "diff"):
+        await expect(stage(page, name)).to_have_attribute("data-state", "done")
+    await expect(page.locator("#title-change")).to_be_visible()
