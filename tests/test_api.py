@@ -232,3 +232,11 @@ def test_idle_stream_gets_pings(pinging_service, site):
                 if line.startswith("event: result") or line.startswith("event: error"):
                     break
     assert any("ping" in comment for comment in comments)
+
+
+def test_oversized_cookie_is_invalid_request(service, site):
+    request = compare_request(site, cookie="a=" + "x" * 70_000)
+    response = httpx.post(f"{service.url}/api/jobs", json=request, timeout=10)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert "xxxxxxxx" not in response.text

@@ -7,7 +7,7 @@ import pytest
 
 from docdiff.diff import load_table
 from docdiff.download import BrowserPool, parse_cookies, resolve_profile
-from docdiff.errors import CookieExpired, DocumentNotFound, ExportFailed, PermissionDenied
+from docdiff.errors import BrowserCrashed, CookieExpired, DocumentNotFound, ExportFailed, PermissionDenied
 from tests.servers import DOCUMENTS
 
 BASELINE = "tencent-plan-xhs.baseline"
@@ -101,3 +101,15 @@ async def test_browser_relaunches_after_crash(pool, site):
     exported = await export(pool, site, BASELINE)
     assert exported.content
     assert pool.connected
+
+
+async def test_browser_crash_mid_job_is_browser_crashed(pool, site):
+    url = site.sheet(BASELINE)
+    profile = resolve_profile(url, pool.settings)
+    with pytest.raises(BrowserCrashed):
+        async with pool.open_document(url, parse_cookies(site.cookie), profile, "baseline") as document:
+            await document.open()
+            await pool._browser.close()
+            await document.export("csv")
+    exported = await export(pool, site, BASELINE)
+    assert exported.content

@@ -35,6 +35,9 @@ XHS_STARS = "tencent-plan-xhs.target-stars"
 XHS_RETITLED = "tencent-plan-xhs.target-retitled"
 SP500_BASELINE = "sp500-2024.baseline"
 SP500_TARGET = "sp500-2024.target"
+EVENT_STREAM_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+# A document URL on a host the service may not open: the job fails at once.
+NOT_ALLOWED_URL = "http://sheets.invalid/sheet/x"
 
 INJECTED_IMG = '<img src=x onerror="window.__injected = 1"><b>bold</b>'
 INJECTED_SCRIPT = "<script>window.__injected = 2</script>"
@@ -136,8 +139,21 @@ async def compare(page: Page, service, site, baseline: str, target: str, cookie:
     await page.click("#submit")
 
 
+async def wait_for_outcome(page: Page) -> str:
+    """Wait until the page shows the job's result or error, and return "result" or "error"."""
+    await page.locator("#result:not([hidden]), #error:not([hidden])").first.wait_for(timeout=JOB_TIMEOUT_MS)
+    return "error" if await page.locator("#error").is_visible() else "result"
+
+
 async def expect_result(page: Page) -> None:
-    await expect(page.locator("#result")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    outcome = await wait_for_outcome(page)
+    assert outcome == "result", f"expected a result, the page shows: {await page.locator('#error').inner_text()}"
+
+
+async def expect_error(page: Page, code: str) -> None:
+    outcome = await wait_for_outcome(page)
+    assert outcome == "error", f"expected error {code}, the page shows a result"
+    await expect(page.locator("#error")).to_have_attribute("data-code", code)
 
 
 def stage(page: Page, name: str):
@@ -145,6 +161,10 @@ def stage(page: Page, name: str):
 
 
 async def test_compare_shows_live_stages_and_counts(page, service, site):
+    # Script errors and Content-Security-Policy violations both reach the console as errors.
+    page_errors = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.on("console", lambda message: page_errors.append(message.text) if message.type == "error" else None)
     site.set_knobs(export_latency_ms=1500)
     await page.goto(service.url)
     await fill_form(page, site.sheet(SP500_BASELINE), site.sheet(SP500_TARGET), site.cookie, key="Symbol")
@@ -161,7 +181,8 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     await expect(page.locator("#submit")).to_be_disabled()
     await expect(page.locator("#cancel")).to_be_visible()
     # Both downloads run at once while the site delays its exports.
-    await expect(page.locator("#stages li[data-state=running]")).to_have_count(2, timeout=JOB_TIMEOUT_MS)
+    both_running = "#stages li[data-stage=baseline][data-state=running] ~ li[data-stage=target][data-state=running]"
+    await page.locator(both_running).wait_for(timeout=JOB_TIMEOUT_MS)
     await expect(stage(page, "baseline")).to_have_attribute("data-state", "running")
     await expect(stage(page, "target")).to_have_attribute("data-state", "running")
     await expect(stage(page, "baseline").locator(".stage-message")).to_contain_text("正在导出基线文档")
@@ -190,6 +211,7 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     await expect(abbott.locator("ins.new")).to_have_text("Abbott Laboratories")
     amentum = page.locator("#changes tbody tr[data-kind=added]", has_text="Amentum")
     await expect(amentum.locator("td.col-row").nth(1)).to_have_text("26")
+    assert page_errors == []
 
 
 async def test_stars_result_filter_and_download(page, service, site):
@@ -222,14 +244,23 @@ async def test_stars_result_filter_and_download(page, service, site):
     assert len(payload["changes"]) == 92
 
     await page.click("#kind-filter button[data-filter=all]")
+    await page.set_viewport_size({"width": 1280, "height": 1500})
+    await page.evaluate("window.scrollTo(0, 0)")
     await page.screenshot(path=str(SCREENSHOT_PATH))
+
+    rows_modified_card = page.locator("#summary .count-card", has=page.locator("[data-count=rows_modified]"))
+    await expect(rows_modified_card).to_contain_text("修改行")
+    await page.click("#lang-switch button[data-lang='en']")
+    await expect(rows_modified_card).to_contain_text("Rows modified")
+    await expect(page.locator("#title-change")).to_contain_text("Title changed")
+    await expect(page.locator("#kind-filter button[data-filter=all]")).to_contain_text("All")
+    await expect(page.locator("#changes tbody tr[data-kind=modified]")).to_have_count(92)
 
 
 async def test_expired_cookie_shows_cookie_steps(page, service, site):
     await compare(page, service, site, XHS_BASELINE, XHS_RETITLED, cookie="demo_sid=expired-or-wrong")
 
-    error = page.locator("#error[data-code=cookie_expired]")
-    await expect(error).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect_error(page, "cookie_expired")
     await expect(page.locator("#error-code")).to_have_text("cookie_expired")
     await expect(page.locator("#error-message")).to_contain_text("Cookie 无效或已过期")
     await expect(page.locator("#error-hint")).to_contain_text("F12")
@@ -269,21 +300,27 @@ async def test_english_page_sends_lang_and_switches(browser, service, site):
     page = await new_page(browser, locale="en-US")
     try:
         await page.goto(service.url)
-        await fill_form(page, site.sheet(XHS_BASELINE), site.sheet(XHS_RETITLED), site.cookie)
+        # The service rejects this host before opening any document, so the job ends at once.
+        await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie)
         async with page.expect_request(lambda request: request.url.endswith("/api/jobs")) as sent:
             await page.click("#submit")
         assert (await sent.value).post_data_json["lang"] == "en"
 
-        await expect_result(page)
-        await expect(stage(page, "login").locator(".stage-message")).to_have_text("Logged in")
-        await expect(page.locator("#summary .count-card", has=page.locator("[data-count=rows_modified]"))).to_contain_text("Rows modified")
-        await expect(page.locator("#title-change")).to_contain_text("Title changed")
+        await expect_error(page, "host_not_allowed")
+        await expect(page.locator("#error-message")).to_have_text(re.compile(r"^Host sheets\.invalid is not allowed"))
+        await expect(page.locator("#error-title")).to_have_text("Compare failed")
+        await expect(page.locator("#event-log")).to_contain_text("Checking the login state")
+        await expect(stage(page, "login").locator(".stage-message")).to_have_text(re.compile(r"^Host sheets\.invalid"))
 
         await page.click("#lang-switch button[data-lang='zh-CN']")
         await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
         await expect(page.locator("label[for=baseline]")).to_have_text("基线文档链接")
-        await expect(page.locator("#summary .count-card", has=page.locator("[data-count=rows_modified]"))).to_contain_text("修改行")
+        await expect(page.locator("#error-title")).to_have_text("比较失败")
         await expect(stage(page, "login").locator(".stage-name")).to_have_text("登录")
+        async with page.expect_request(lambda request: request.url.endswith("/api/jobs")) as sent:
+            await page.click("#submit")
+        assert (await sent.value).post_data_json["lang"] == "zh-CN"
+        await expect(page.locator("#error-message")).to_contain_text("不允许打开主机 sheets.invalid")
     finally:
         await page.context.close()
 
@@ -291,8 +328,10 @@ async def test_english_page_sends_lang_and_switches(browser, service, site):
 async def test_cookie_stored_only_when_remembered(page, service, site):
     console = []
     page.on("console", lambda message: console.append(message.text))
-    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
-    await expect_result(page)
+    await page.goto(service.url)
+    await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie)
+    await page.click("#submit")
+    await expect_error(page, "host_not_allowed")
 
     stored = await page.evaluate("Object.values(window.localStorage)")
     assert not any(site.token in value for value in stored)
@@ -375,7 +414,7 @@ async def test_invalid_request_shows_message_and_hint(page, service, site):
     await fill_form(page, "", site.sheet(XHS_RETITLED), site.cookie)
     await page.click("#submit")
 
-    await expect(page.locator("#error[data-code=invalid_request]")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect_error(page, "invalid_request")
     await expect(page.locator("#error-message")).to_contain_text("baseline")
     await expect(page.locator("#error-hint")).to_have_text("请检查输入后重试。")
     await expect(page.locator("#progress-panel")).to_be_hidden()
@@ -385,11 +424,11 @@ async def test_invalid_request_shows_message_and_hint(page, service, site):
 async def test_cancel_stops_running_job(page, service, site):
     site.set_knobs(export_latency_ms=5000)
     await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
-    await expect(stage(page, "baseline")).to_have_attribute("data-state", "running", timeout=JOB_TIMEOUT_MS)
+    await stage(page, "baseline").and_(page.locator("[data-state=running]")).wait_for(timeout=JOB_TIMEOUT_MS)
 
     await page.click("#cancel")
 
-    await expect(page.locator("#error[data-code=cancelled]")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect_error(page, "cancelled")
     await expect(page.locator("#error-title")).to_have_text("已取消")
     await expect(page.locator("#stages li[data-state=running]")).to_have_count(0)
     await expect(page.locator("#submit")).to_be_enabled()
@@ -401,7 +440,7 @@ async def test_retryable_error_offers_retry(page, service, site):
     site.set_knobs(export_failure=True)
     await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
 
-    await expect(page.locator("#error[data-code=export_failed]")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    await expect_error(page, "export_failed")
     await expect(page.locator("#cookie-help")).to_be_hidden()
     retry = page.locator("#retry")
     await expect(retry).to_be_visible()
@@ -414,35 +453,36 @@ async def test_retryable_error_offers_retry(page, service, site):
 
 
 async def test_reconnect_does_not_duplicate_events(page, service, site):
-    """Cut the first event stream before its terminal event, then replay everything on reconnect."""
-    first_stream = {}
-    reconnect_headers = []
+    """Cut the first event stream before its terminal event, then send every event again.
 
-    async def drop_terminal_then_replay(route):
-        if not first_stream:
-            response = await route.fetch()
-            blocks = [block for block in re.split(r"\r?\n\r?\n", await response.text()) if block.strip()]
-            kept = [block for block in blocks if not re.search(r"^event: ?(result|error)\s*$", block, re.MULTILINE)]
-            first_stream["progress"] = sum(1 for block in kept if re.search(r"^event: ?progress\s*$", block, re.MULTILINE))
-            first_stream["last_id"] = re.findall(r"^id: ?(\d+)", kept[-1], re.MULTILINE)[-1]
-            await route.fulfill(
-                status=200,
-                headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
-                body="\n\n".join(kept) + "\n\n",
-            )
+    The service itself resumes after Last-Event-ID; the replay stands in for
+    a stream that repeats events, which the page must apply only once.
+    """
+    streams = []
+
+    async def cut_then_replay(route):
+        if streams:
+            streams.append(streams[0])
+            await route.fulfill(status=200, headers=EVENT_STREAM_HEADERS, body=streams[0])
             return
-        headers = await route.request.all_headers()
-        reconnect_headers.append(headers.get("last-event-id"))
-        # Without Last-Event-ID the service sends every event again.
-        replay = {name: value for name, value in headers.items() if name != "last-event-id"}
-        await route.continue_(headers=replay)
+        response = await route.fetch()
+        streams.append(await response.text())
+        blocks = [block for block in re.split(r"\r?\n\r?\n", streams[0]) if block.strip()]
+        without_terminal = [block for block in blocks if not re.search(r"^event: ?(result|error)\s*$", block, re.MULTILINE)]
+        assert len(without_terminal) == len(blocks) - 1, "the recorded stream has no single terminal event"
+        await route.fulfill(status=200, headers=EVENT_STREAM_HEADERS, body="\n\n".join(without_terminal) + "\n\n")
 
-    await page.route("**/api/jobs/*/events", drop_terminal_then_replay)
-    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
-    await expect_result(page)
+    await page.route("**/api/jobs/*/events", cut_then_replay)
+    # A host the service may not open ends the job at once: two progress events and an error.
+    await page.goto(service.url)
+    await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie)
+    await page.click("#submit")
+    await expect_error(page, "host_not_allowed")
 
-    assert reconnect_headers == [first_stream["last_id"]]
-    await expect(page.locator("#event-log li")).to_have_count(first_stream["progress"])
-    for name in ("queued", "login", "baseline", "target", "diff"):
-        await expect(stage(page, name)).to_have_attribute("data-state", "done")
-    await expect(page.locator("#title-change")).to_be_visible()
+    assert len(streams) == 2
+    progress_events = len(re.findall(r"^event: ?progress\s*$", streams[0], re.MULTILINE))
+    assert progress_events == 2
+    # One log entry per progress event plus one for the error event.
+    await expect(page.locator("#event-log li")).to_have_count(progress_events + 1)
+    await expect(stage(page, "queued")).to_have_attribute("data-state", "done")
+    await expect(stage(page, "login")).to_have_attribute("data-state", "failed")

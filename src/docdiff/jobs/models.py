@@ -11,6 +11,9 @@ from docdiff.diff.model import CompareOptions
 from docdiff.i18n import normalize_lang
 
 STAGES = ("queued", "login", "baseline", "target", "diff")
+# Browsers send Cookie headers of at most a few KB; a JSON export of every
+# cookie of a site with its attributes stays well under this.
+MAX_COOKIE_CHARS = 64 * 1024
 TERMINAL_EVENTS = ("result", "error")
 
 
@@ -32,7 +35,9 @@ class CompareRequest(BaseModel):
     baseline: str = Field(description="Document URL of the baseline version.", min_length=1, max_length=4096)
     target: str = Field(description="Document URL of the target version.", min_length=1, max_length=4096)
     cookie: SecretStr = Field(
-        SecretStr(""), description="Cookie header value or JSON cookie list of a logged-in session."
+        SecretStr(""),
+        max_length=MAX_COOKIE_CHARS,
+        description="Cookie header value or JSON cookie list of a logged-in session.",
     )
     format: Literal["csv", "xlsx"] = Field("csv", description="Export format to download.")
     options: CompareOptions = Field(default_factory=CompareOptions)

@@ -1,8 +1,8 @@
 // The docdiff web page: start a compare job, follow its Server-Sent Events and
-// show the result. Data from the server and from spreadsheets is only ever
-// inserted with textContent, never as HTML. The cookie is sent in the JSON
-// body of POST /api/jobs and kept in localStorage only while the user ticks
-// "remember"; it is never put in a URL or written to the console.
+// show the result. Data from the server and from spreadsheets is inserted with
+// textContent only, never as HTML. The cookie goes only into the JSON body of
+// POST /api/jobs. It is kept in localStorage only while "remember" is ticked,
+// and it is never put in a URL or written to the console.
 "use strict";
 
 (() => {
@@ -127,7 +127,7 @@
       "form.cancel": "Cancel",
       "form.cancelling": "Cancelling…",
       "form.cancel_failed": "Cancel failed: {detail}",
-      "form.reconnecting": "The connection to the service was lost; reconnecting…",
+      "form.reconnecting": "The connection to the service was lost. Reconnecting…",
       "progress.heading": "Progress",
       "progress.log": "Event log",
       "progress.elapsed": "{seconds} elapsed",
@@ -155,7 +155,7 @@
       "client.network": "Cannot reach the compare service: {detail}",
       "client.network_hint": "Make sure the service is still running, then retry.",
       "client.http": "The service sent an unexpected response (HTTP {status}).",
-      "client.http_hint": "Retry; if it happens again, check the service log.",
+      "client.http_hint": "Retry. If it happens again, check the service log.",
       "client.connection_lost": "The event stream from the service closed, so the job's outcome is unknown.",
       "client.connection_lost_hint": "Make sure the service is still running, then compare again.",
       "result.heading": "Result",
@@ -331,8 +331,8 @@
 
   // --- Storage ---------------------------------------------------------------
 
-  // localStorage throws in some private modes and when storage is disabled;
-  // the page then works without remembering anything.
+  // localStorage throws when the browser disables storage, and then the page
+  // works without remembering anything.
   function readStorage(key) {
     try {
       return window.localStorage.getItem(key);
@@ -366,9 +366,9 @@
   }
 
   function updateCookieToggle() {
-    const shown = elements.cookie.type === "text";
-    elements.toggleCookie.textContent = t(shown ? "form.hide" : "form.show");
-    elements.toggleCookie.setAttribute("aria-pressed", String(shown));
+    const cookieVisible = elements.cookie.type === "text";
+    elements.toggleCookie.textContent = t(cookieVisible ? "form.hide" : "form.show");
+    elements.toggleCookie.setAttribute("aria-pressed", String(cookieVisible));
   }
 
   // --- Request -----------------------------------------------------------------
@@ -416,6 +416,8 @@
     resetView();
     const job = createJob();
     state.job = job;
+    renderStages();
+    renderProgress();
     setRunning(true);
 
     let response;
@@ -585,7 +587,7 @@
 
   function handleJobError(job, data) {
     finishJob(job, "failed", data.elapsed_ms);
-    markFailedStages(job, data.stage, data.code);
+    markFailedStages(job, data.stage, data.code, data.message);
     appendLog(data.elapsed_ms, data.stage, data.message);
     renderStages();
     renderProgress();
@@ -593,10 +595,10 @@
   }
 
   // Mark the stages that an error event ended. The event's `stage` names the
-  // side that failed, which can be a stage that has not started yet: a
-  // cookie_expired during login names "baseline" or "target" while "login" is
-  // the running stage. So a running stage is marked failed before a pending one.
-  function markFailedStages(job, errorStage, code) {
+  // side that failed, and that stage may not have started yet. For example, a
+  // cookie_expired error names "baseline" or "target" while "login" is running,
+  // so a running stage is marked failed in preference to a pending one.
+  function markFailedStages(job, errorStage, code, message) {
     const entries = job.stages;
     const running = STAGES.filter((stage) => entries[stage].state === "running");
     let failed;
@@ -615,6 +617,7 @@
     }
     for (const stage of failed) {
       entries[stage].state = "failed";
+      entries[stage].message = message || entries[stage].message;
     }
   }
 
@@ -860,8 +863,8 @@
     const titleChanged = Boolean(summary.title_changed);
     elements.titleChange.hidden = !titleChanged;
     if (titleChanged) {
-      elements.titleOld.textContent = (payload.baseline && payload.baseline.title) || t("result.no_title");
-      elements.titleNew.textContent = (payload.target && payload.target.title) || t("result.no_title");
+      showTitle(elements.titleOld, payload.baseline && payload.baseline.title);
+      showTitle(elements.titleNew, payload.target && payload.target.title);
     }
 
     const added = payload.columns_added || [];
@@ -878,6 +881,11 @@
     elements.changesBlock.hidden = changes.length === 0;
     renderFilter(changes);
     renderChanges(changes);
+  }
+
+  function showTitle(element, title) {
+    element.classList.toggle("empty", !title);
+    element.textContent = title || t("result.no_title");
   }
 
   function renderResultMeta(payload) {
@@ -1006,10 +1014,7 @@
         details.append(renderCellChange(cell));
       }
       if (typeof change.similarity === "number") {
-        const similarity = document.createElement("div");
-        similarity.className = "similarity";
-        similarity.textContent = t("result.similarity", { percent: Math.round(change.similarity * 100) });
-        details.append(similarity);
+        details.title = t("result.similarity", { percent: Math.round(change.similarity * 100) });
       }
     } else if (change.kind === "added" || change.kind === "removed") {
       details.append(renderRowValues(change.values || {}, change.kind));
@@ -1075,13 +1080,16 @@
       if (value === null || String(value).trim() === "") {
         continue;
       }
+      const pair = document.createElement("div");
+      pair.className = "value-pair";
       const name = document.createElement("dt");
       name.className = "cell-column";
       name.textContent = column;
       const text = document.createElement("dd");
       text.className = "value";
       text.textContent = value;
-      list.append(name, text);
+      pair.append(name, text);
+      list.append(pair);
     }
     if (list.childElementCount === 0) {
       const blank = document.createElement("div");
