@@ -86,14 +86,15 @@ def test_job_status_and_last_event_id_resume(service, site):
     created = httpx.post(f"{service.url}/api/jobs", json=compare_request(site), timeout=10)
     assert created.status_code == 202
     job = created.json()
-    assert job["events_url"].endswith(f"/api/jobs/{job['id']}/events")
+    assert job["events_url"] == f"/api/jobs/{job['id']}/events"
+    assert job["status_url"] == f"/api/jobs/{job['id']}"
 
     all_events = job_events(service, job["id"])
     assert all_events[-1][1] == "result"
     resumed = job_events(service, job["id"], last_event_id=3)
     assert [event_id for event_id, _, _ in resumed] == [event_id for event_id, _, _ in all_events[3:]]
 
-    status = httpx.get(job["status_url"], timeout=10).json()
+    status = httpx.get(service.url + job["status_url"], timeout=10).json()
     assert status["status"] == "succeeded"
     assert status["result"]["summary"] == all_events[-1][2]["result"]["summary"]
     assert set(status["timings_ms"]) >= {"login", "baseline", "target", "diff"}
@@ -109,7 +110,7 @@ def test_disconnect_mid_job_cancels_nothing(service, site):
 
     assert rest[0][0] == 3
     assert rest[-1][1] == "result"
-    assert httpx.get(job["status_url"], timeout=10).json()["status"] == "succeeded"
+    assert httpx.get(service.url + job["status_url"], timeout=10).json()["status"] == "succeeded"
 
 
 def test_four_jobs_share_one_browser(service, site):
@@ -131,6 +132,8 @@ def test_expired_cookie_error_event(service, site):
     event_id, kind, data = events[-1]
     assert kind == "error"
     assert data["code"] == "cookie_expired"
+    assert data["stage"] == "login"
+    assert data["side"] in ("baseline", "target")
     assert "Cookie" in data["message"]
     assert "F12" in data["hint"]
     assert elapsed < 5.0
@@ -144,13 +147,15 @@ def test_error_message_follows_request_language(service, site):
 def test_unknown_document_error_event(service, site):
     _, events = stream(service, compare_request(site, target="no-such-doc"))
     assert events[-1][2]["code"] == "document_not_found"
-    assert events[-1][2]["stage"] == "target"
+    assert events[-1][2]["stage"] == "login"
+    assert events[-1][2]["side"] == "target"
 
 
 def test_export_failure_error_event(service, site):
     site.set_knobs(export_failure=True)
     _, events = stream(service, compare_request(site))
     assert events[-1][2]["code"] == "export_failed"
+    assert events[-1][2]["stage"] in ("baseline", "target")
     assert events[-1][2]["retryable"] is True
 
 
@@ -172,7 +177,7 @@ def test_cancel_job(service, site):
     job = httpx.post(f"{service.url}/api/jobs", json=compare_request(site), timeout=10).json()
     job_events(service, job["id"], limit=3)
 
-    cancelled = httpx.delete(job["status_url"], timeout=10).json()
+    cancelled = httpx.delete(service.url + job["status_url"], timeout=10).json()
 
     assert cancelled["status"] == "cancelled"
     final = job_events(service, job["id"])[-1]

@@ -38,6 +38,7 @@ class DocdiffError(Exception):
             "message": self.message(lang),
             "hint": self.hint(lang),
             "stage": self.stage,
+            "side": self.params.get("side"),
             "retryable": self.retryable,
         }
 

@@ -22,14 +22,10 @@ def _job(request: Request, job_id: str) -> Job:
     return job
 
 
-def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 @router.post("/api/jobs", status_code=202)
 async def create_job(request: Request, body: CompareRequest) -> JSONResponse:
     job = await request.app.state.runner.submit(body)
-    description = job.describe(_base_url(request))
+    description = job.describe()
     return JSONResponse(description, status_code=202, headers={"Location": description["status_url"]})
 
 
@@ -40,13 +36,13 @@ async def compare_stream(request: Request, body: CompareRequest):
     settings = request.app.state.settings
     response = job_event_stream(request.app.state.store, job, 0, settings.ping_interval_s)
     response.headers["X-Job-Id"] = job.id
-    response.headers["Location"] = f"{_base_url(request)}/api/jobs/{job.id}"
+    response.headers["Location"] = f"/api/jobs/{job.id}"
     return response
 
 
 @router.get("/api/jobs/{job_id}")
 async def get_job(request: Request, job_id: str) -> dict:
-    return _job(request, job_id).describe(_base_url(request))
+    return _job(request, job_id).describe()
 
 
 @router.get("/api/jobs/{job_id}/events")
@@ -66,7 +62,7 @@ async def job_events(
 async def cancel_job(request: Request, job_id: str) -> dict:
     job = _job(request, job_id)
     await request.app.state.runner.cancel(job)
-    return job.describe(_base_url(request))
+    return job.describe()
 
 
 @router.get("/healthz")

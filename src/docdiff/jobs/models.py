@@ -86,7 +86,8 @@ class Job:
     def elapsed_ms(self) -> int:
         return int((time.monotonic() - self.started_monotonic) * 1000)
 
-    def describe(self, base_url: str = "") -> dict[str, Any]:
+    def describe(self) -> dict[str, Any]:
+        """Return the job record for clients. URLs are relative, so they stay right behind a proxy."""
         return {
             "id": self.id,
             "status": self.status.value,
@@ -94,8 +95,8 @@ class Job:
             "finished_at": self.finished_at,
             "request": self.request,
             "timings_ms": self.timings_ms,
-            "status_url": f"{base_url}/api/jobs/{self.id}",
-            "events_url": f"{base_url}/api/jobs/{self.id}/events",
+            "status_url": f"/api/jobs/{self.id}",
+            "events_url": f"/api/jobs/{self.id}/events",
             "last_event_id": self.events[-1].id if self.events else 0,
             "result": self.result,
             "error": self.error,

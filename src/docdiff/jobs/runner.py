@@ -158,7 +158,13 @@ class _JobRun:
         """Open, log in, export and parse one side; the login stage ends when both sides are in."""
         pool = self.runner.pool
         async with pool.open_document(url, cookies, profile, side) as document:
-            await document.open()
+            try:
+                await document.open()
+            except DocdiffError as error:
+                # Opening and checking the session belong to the login stage;
+                # `side` still says which document failed.
+                error.stage = "login"
+                raise
             self.documents_open += 1
             if self.documents_open == 2:
                 await self.emit("login", "done", "progress.login.done")
