@@ -63,8 +63,19 @@ def test_stream_events_in_stage_order(service, site):
     assert kinds[-1] == "result"
     result = events[-1][2]["result"]
     assert result["summary"]["title_changed"] is True
-    assert result["summary"]["rows_modified"] == 92
+    assert result["summary"]["rows_modified"] == 1
+    assert result["changes"][0]["cells"][0]["target_cell"] == "M20"
     assert all(data["job_id"] == job_id for _, _, data in events)
+
+
+def test_request_options_reach_the_diff(service, site):
+    request = compare_request(site, options={"stars_by_value": False})
+    job_id, events = stream(service, request)
+    result = events[-1][2]["result"]
+    assert result["summary"]["rows_modified"] == 92
+    assert result["options"]["stars_by_value"] is False
+    record = httpx.get(f"{service.url}/api/jobs/{job_id}", timeout=10).json()
+    assert record["request"]["options"]["stars_by_value"] is False
 
 
 def test_progress_is_monotonic(service, site):

@@ -41,6 +41,19 @@ def test_diff_with_key_json():
     assert payload["summary"]["cells_modified"] == 53
 
 
+def test_diff_star_option_switches_ratings_to_text():
+    by_value = docdiff("diff", PLAN / "baseline.csv", PLAN / "target-stars.csv", "--json")
+    as_text = docdiff("diff", PLAN / "baseline.csv", PLAN / "target-stars.csv", "--json", "--no-stars")
+    assert json.loads(by_value.stdout)["summary"]["cells_modified"] == 1
+    assert json.loads(as_text.stdout)["summary"]["cells_modified"] == 93
+
+
+def test_diff_reports_auto_key():
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", lang="en_US.UTF-8")
+    assert run.returncode == 1
+    assert "key found automatically: Symbol" in run.stdout
+
+
 def test_diff_text_in_english():
     run = docdiff("diff", PLAN / "baseline.csv", PLAN / "target-retitled.csv", lang="en_US.UTF-8")
     assert run.returncode == 1
@@ -140,4 +153,5 @@ def test_demo_runs_end_to_end():
     run = docdiff("demo", lang="en_US.UTF-8")
     assert run.returncode == 0, run.stderr
     assert "Target download" in run.stderr
-    assert "92 modified" in run.stdout
+    assert "1 modified (1 cells)" in run.stdout
+    assert "2025/8/24" in run.stdout

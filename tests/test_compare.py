@@ -18,6 +18,8 @@ def real(path: str):
 
 
 BASE = "id,name,city\n1,Ann,Paris\n2,Bob,Rome\n3,Cid,Oslo\n4,Dee,Kyiv\n5,Eve,Lima\n"
+# Rows aligned by content only: the `id` column would otherwise be found as a key.
+CONTENT = CompareOptions(auto_key=False)
 
 
 def kinds(result):
@@ -33,7 +35,7 @@ def test_equal_tables_report_nothing():
 
 def test_inserted_row_shifts_nothing():
     target = BASE.replace("3,Cid,Oslo\n", "3,Cid,Oslo\n9,New,Bern\n")
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert kinds(result) == [("added", None, 5)]
     assert result.changes[0].values == {"id": "9", "name": "New", "city": "Bern"}
     assert result.summary.rows_unchanged == 5
@@ -41,7 +43,7 @@ def test_inserted_row_shifts_nothing():
 
 def test_deleted_row_shifts_nothing():
     target = BASE.replace("2,Bob,Rome\n", "")
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert kinds(result) == [("removed", 3, None)]
     assert result.summary.rows_removed == 1
     assert result.summary.cells_modified == 0
@@ -49,7 +51,7 @@ def test_deleted_row_shifts_nothing():
 
 def test_moved_row_is_a_move_not_a_change():
     target = "id,name,city\n1,Ann,Paris\n3,Cid,Oslo\n4,Dee,Kyiv\n2,Bob,Rome\n5,Eve,Lima\n"
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert kinds(result) == [("moved", 3, 5)]
     assert result.summary.rows_moved == 1
     assert result.summary.rows_modified == 0
@@ -57,7 +59,7 @@ def test_moved_row_is_a_move_not_a_change():
 
 def test_modified_cell_has_addresses_and_values():
     target = BASE.replace("2,Bob,Rome", "2,Bob,Milan")
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert kinds(result) == [("modified", 3, 3)]
     cell = result.changes[0].cells[0]
     assert (cell.column, cell.baseline_cell, cell.target_cell, cell.old, cell.new) == ("city", "C3", "C3", "Rome", "Milan")
@@ -66,14 +68,14 @@ def test_modified_cell_has_addresses_and_values():
 
 def test_modified_row_after_insert_has_shifted_target_address():
     target = BASE.replace("1,Ann,Paris\n", "1,Ann,Paris\n0,Zed,Riga\n").replace("4,Dee,Kyiv", "4,Dee,Kiev")
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert kinds(result) == [("added", None, 3), ("modified", 5, 6)]
     assert result.changes[1].cells[0].target_cell == "C6"
 
 
 def test_modified_and_moved_row():
     target = "id,name,city\n1,Ann,Paris\n3,Cid,Oslo\n4,Dee,Kyiv\n5,Eve,Lima\n2,Bob,Milan\n"
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert kinds(result) == [("modified", 3, 6)]
     assert result.changes[0].moved is True
     assert result.summary.rows_moved == 1
@@ -81,13 +83,13 @@ def test_modified_and_moved_row():
 
 def test_dissimilar_rows_are_removed_and_added():
     target = BASE.replace("3,Cid,Oslo", "7,Zoe,Bonn")
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert sorted(change.kind for change in result.changes) == ["added", "removed"]
 
 
 def test_duplicated_row_is_one_added_row():
     target = BASE.replace("2,Bob,Rome\n", "2,Bob,Rome\n2,Bob,Rome\n")
-    result = diff_tables(table(BASE), table(target))
+    result = diff_tables(table(BASE), table(target), CONTENT)
     assert kinds(result) == [("added", None, 4)]
 
 
@@ -151,7 +153,7 @@ def test_sp500_keyed_counts():
 def test_sp500_without_key_matches_keyed_diff():
     baseline, target = real("sp500-2024/baseline.csv"), real("sp500-2024/target.csv")
     keyed = diff_tables(baseline, target, CompareOptions(key=["Symbol"]))
-    content = diff_tables(baseline, target)
+    content = diff_tables(baseline, target, CONTENT)
     assert content.alignment == "content"
 
     def symbols(result, kind):
@@ -181,6 +183,13 @@ def test_sp500_without_key_matches_keyed_diff():
     assert len({cell[0] for cell in content_cells}) == 48
 
 
+def test_sp500_finds_symbol_as_key():
+    result = diff_tables(real("sp500-2024/baseline.csv"), real("sp500-2024/target.csv"))
+    assert result.key == ["Symbol"]
+    assert result.key_source == "auto"
+    assert result.summary.cells_modified >= 53
+
+
 def test_sp500_moved_rows_are_moves():
     result = diff_tables(real("sp500-2024/baseline.csv"), real("sp500-2024/target.csv"))
     moved = [change for change in result.changes if change.moved]
@@ -196,8 +205,18 @@ def test_retitled_plan_reports_only_the_title():
     assert result.target.title == "2025年项目计划与安排表_123123（07月）"
 
 
-def test_star_ratings_are_cell_changes_by_default():
+def test_star_ratings_equal_digits_by_default():
     result = diff_tables(real("tencent-plan-xhs/baseline.csv"), real("tencent-plan-xhs/target-stars.csv"))
+    cells = [cell for change in result.changes for cell in change.cells]
+    assert [(cell.column, cell.target_cell, cell.old, cell.new) for cell in cells] == [
+        ("预计完成时间", "M20", "2025/8/1", "2025/8/24")
+    ]
+    assert result.summary.title_changed is True
+
+
+def test_star_ratings_as_text_are_changes():
+    options = CompareOptions(stars_by_value=False)
+    result = diff_tables(real("tencent-plan-xhs/baseline.csv"), real("tencent-plan-xhs/target-stars.csv"), options)
     rating_changes = [c for change in result.changes for c in change.cells if c.column == "重要程度"]
     assert len(rating_changes) == 92
     assert result.summary.rows_added == result.summary.rows_removed == 0
@@ -237,3 +256,117 @@ def test_inserted_rows_are_exactly_the_added_rows(numbers, data):
     added = sorted(int(change.values["n"]) for change in result.changes if change.kind == "added")
     assert added == sorted(set(numbers) - set(kept))
     assert result.summary.rows_removed == result.summary.rows_modified == result.summary.rows_moved == 0
+
+
+def test_auto_key_pairs_edited_key_as_modified():
+    baseline = "id,team\n1,a\n2,a\n3,b\n4,b\n5,c\n"
+    result = diff_tables(table(baseline), table(baseline.replace("3,b", "33,b")))
+    assert result.key == ["id"]
+    assert kinds(result) == [("modified", 4, 4)]
+    assert result.changes[0].cells[0].new == "33"
+
+
+def test_user_key_edit_is_removed_and_added():
+    target = BASE.replace("3,Cid,Oslo", "33,Cid,Oslo")
+    result = diff_tables(table(BASE), table(target), CompareOptions(key=["id"]))
+    assert result.key_source == "user"
+    assert sorted(change.kind for change in result.changes) == ["added", "removed"]
+
+
+def test_no_auto_key_for_long_text_or_duplicates():
+    text = "note,group\n" + "".join(f"{'long description ' * 4}{i},g{i % 2}\n" for i in range(5))
+    result = diff_tables(table(text), table(text))
+    assert result.key == []
+    assert result.alignment == "content"
+
+
+def test_auto_key_uses_column_pair():
+    text = "year,month,value\n2024,1,a\n2024,2,a\n2025,1,b\n2025,2,b\n"
+    target = text.replace("2025,1,b", "2025,1,x")
+    result = diff_tables(table(text), table(target))
+    assert result.key == ["year", "month"]
+    assert kinds(result) == [("modified", 4, 4)]
+
+
+def test_renamed_column_by_content():
+    target = BASE.replace("id,name,city", "id,name,town").replace("Rome", "Milan")
+    result = diff_tables(table(BASE), table(target))
+    assert [(rename.baseline, rename.target) for rename in result.columns_renamed] == [("city", "town")]
+    assert result.columns_added == result.columns_removed == []
+    cells = [cell for change in result.changes for cell in change.cells]
+    assert [(cell.column, cell.old, cell.new) for cell in cells] == [("city", "Rome", "Milan")]
+
+
+def test_unrelated_new_column_is_not_a_rename():
+    target = "id,name,zip\n1,Ann,75\n2,Bob,00\n3,Cid,01\n4,Dee,02\n5,Eve,15\n"
+    result = diff_tables(table(BASE), table(target))
+    assert result.columns_renamed == []
+    assert result.columns_added == ["zip"]
+    assert result.columns_removed == ["city"]
+
+
+def test_moved_column_reported_without_cell_changes():
+    target = "city,id,name\nParis,1,Ann\nRome,2,Bob\nOslo,3,Cid\nKyiv,4,Dee\nLima,5,Eve\n"
+    result = diff_tables(table(BASE), table(target))
+    assert result.columns_moved == ["city"]
+    assert result.summary.cells_modified == 0
+    assert result.summary.has_differences
+
+
+@pytest.mark.parametrize(
+    "old, new, option",
+    [
+        ("1,000", "1000", "numbers_by_value"),
+        ("90%", "0.9", "numbers_by_value"),
+        ("2025/5/27", "2025-05-27", "dates_by_value"),
+        ("2025年5月27日", "2025/5/27", "dates_by_value"),
+        ("3", "★★★☆☆", "stars_by_value"),
+    ],
+)
+def test_values_equal_by_value_unless_disabled(old, new, option):
+    baseline = table(f"k,v\na,\"{old}\"\n")
+    target = table(f"k,v\na,\"{new}\"\n")
+    assert diff_tables(baseline, target, CompareOptions(key=["k"])).changes == []
+    strict = CompareOptions(key=["k"], **{option: False})
+    assert diff_tables(baseline, target, strict).summary.cells_modified == 1
+
+
+def test_long_numbers_stay_text():
+    baseline = table("k,id\na,110101199003071234\n")
+    target = table("k,id\na,110101199003071235\n")
+    assert diff_tables(baseline, target, CompareOptions(key=["k"])).summary.cells_modified == 1
+
+
+def test_numeric_tolerance():
+    baseline = table("k,v\na,1.00\nb,2.00\n")
+    target = table("k,v\na,1.004\nb,2.5\n")
+    result = diff_tables(baseline, target, CompareOptions(key=["k"], numeric_tolerance=0.01))
+    assert [(cell.old, cell.new) for change in result.changes for cell in change.cells] == [("2.00", "2.5")]
+
+
+def test_csv_and_typed_xlsx_of_same_sheet_are_equal():
+    import datetime
+    import io
+
+    import xlsxwriter
+
+    csv_text = "序号,完成进度,任务发起时间,重要程度,金额\n1,100%,2025/6/30,5,\"1,200\"\n2,35%,2025/7/1,3,80\n"
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet("Plan")
+    percent = workbook.add_format({"num_format": "0%"})
+    date = workbook.add_format({"num_format": "yyyy/m/d"})
+    sheet.write_row(0, 0, ["序号", "完成进度", "任务发起时间", "重要程度", "金额"])
+    for row, (number, progress, started, rating, amount) in enumerate(
+        [(1, 1.0, datetime.date(2025, 6, 30), 5, 1200), (2, 0.35, datetime.date(2025, 7, 1), 3, 80)], start=1
+    ):
+        sheet.write_number(row, 0, number)
+        sheet.write_number(row, 1, progress, percent)
+        sheet.write_datetime(row, 2, datetime.datetime.combine(started, datetime.time()), date)
+        sheet.write_number(row, 3, rating)
+        sheet.write_number(row, 4, amount)
+    workbook.close()
+
+    result = diff_tables(table(csv_text), load_table(buffer.getvalue(), "plan.xlsx"))
+    assert result.changes == []
+    assert not result.summary.has_differences

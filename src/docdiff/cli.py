@@ -164,12 +164,33 @@ IgnoreOption = Annotated[
 ]
 
 
-def _options(key, ignore_column, ignore_case: bool, no_trim: bool) -> CompareOptions:
+StarsOption = Annotated[bool, typer.Option("--stars/--no-stars", help="Compare star ratings by value: ★★★☆☆ equals 3.")]
+NumbersOption = Annotated[
+    bool, typer.Option("--numbers/--no-numbers", help="Compare numbers by value: 1,000 equals 1000, 90% equals 0.9.")
+]
+DatesOption = Annotated[
+    bool, typer.Option("--dates/--no-dates", help="Compare dates by value: 2025/5/27 equals 2025-05-27.")
+]
+ToleranceOption = Annotated[float, typer.Option(min=0.0, help="Numbers that differ by at most this much are equal.")]
+AutoKeyOption = Annotated[
+    bool, typer.Option("--auto-key/--no-auto-key", help="Without --key, find a unique identifier column and align rows by it.")
+]
+
+
+def _options(
+    key, ignore_column, ignore_case: bool, no_trim: bool, stars: bool, numbers: bool, dates: bool,
+    tolerance: float, auto_key: bool,
+) -> CompareOptions:
     return CompareOptions(
         key=key or [],
         ignore_columns=ignore_column or [],
         ignore_case=ignore_case,
         trim_whitespace=not no_trim,
+        stars_by_value=stars,
+        numbers_by_value=numbers,
+        dates_by_value=dates,
+        numeric_tolerance=tolerance,
+        auto_key=auto_key,
     )
 
 
@@ -187,6 +208,11 @@ def compare(
     ignore_column: IgnoreOption = None,
     ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
     no_trim: Annotated[bool, typer.Option(help="Treat leading and trailing whitespace as a change.")] = False,
+    stars: StarsOption = True,
+    numbers: NumbersOption = True,
+    dates: DatesOption = True,
+    tolerance: ToleranceOption = 0.0,
+    auto_key: AutoKeyOption = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON on stdout.")] = False,
     limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
 ) -> None:
@@ -205,7 +231,9 @@ def compare(
         "cookie": cookie,
         "format": file_format,
         "lang": lang,
-        "options": _options(key, ignore_column, ignore_case, no_trim).model_dump(),
+        "options": _options(
+            key, ignore_column, ignore_case, no_trim, stars, numbers, dates, tolerance, auto_key
+        ).model_dump(),
     }
 
     final = None
@@ -236,6 +264,11 @@ def diff(
     ignore_column: IgnoreOption = None,
     ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
     no_trim: Annotated[bool, typer.Option(help="Treat leading and trailing whitespace as a change.")] = False,
+    stars: StarsOption = True,
+    numbers: NumbersOption = True,
+    dates: DatesOption = True,
+    tolerance: ToleranceOption = 0.0,
+    auto_key: AutoKeyOption = True,
     sheet: Annotated[Optional[str], typer.Option(help="XLSX sheet to compare on both sides; default: the first non-empty.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the payload as JSON.")] = False,
     limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
@@ -254,7 +287,8 @@ def diff(
             except DocdiffError as error:
                 error.params.setdefault("side", side)
                 raise
-        result = diff_tables(tables[0], tables[1], _options(key, ignore_column, ignore_case, no_trim))
+        options = _options(key, ignore_column, ignore_case, no_trim, stars, numbers, dates, tolerance, auto_key)
+        result = diff_tables(tables[0], tables[1], options)
     except DocdiffError as error:
         _report_error(error.to_dict(lang), lang)
         raise typer.Exit(EXIT_ERROR)

@@ -33,14 +33,22 @@ CANDIDATES_PER_ROW = 16
 PAIR_SCHEMA = {"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64}
 
 
-def align_by_key(baseline: pl.DataFrame, target: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    """Match rows with equal key values; duplicate keys are matched in order of appearance."""
+def align_by_key(
+    baseline: pl.DataFrame, target: pl.DataFrame, key: list[str], threshold: float | None = None
+) -> pl.DataFrame:
+    """Match rows with equal key values; duplicate keys are matched in order of appearance.
+
+    With a `threshold`, rows whose key matched nothing are then paired by
+    similarity, so a row whose key cell was edited is one modified row.
+    """
     left = _with_occurrence(baseline.select(key), key, "b")
     right = _with_occurrence(target.select(key), key, "t")
-    joined = left.join(right, on=[*key, "_occurrence"], how="inner")
-    return joined.select(
+    joined = left.join(right, on=[*key, "_occurrence"], how="inner").select(
         pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.lit(None, pl.Float64).alias("similarity")
     )
+    if threshold is None:
+        return joined
+    return _pair_leftovers(baseline, target, joined, threshold)
 
 
 def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl.DataFrame:
@@ -51,16 +59,24 @@ def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl
 
 def align_by_content(baseline: pl.DataFrame, target: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Return the matched pairs (b, t, similarity); similarity is null for exact matches."""
-    columns = baseline.columns
-    anchors = _exact_anchors(baseline, target, columns)
-    skeleton = anchors.filter(pl.Series(longest_increasing_mask(anchors["t"].to_list()), dtype=pl.Boolean))
+    anchors = _exact_anchors(baseline, target, baseline.columns)
+    return _pair_leftovers(baseline, target, anchors, threshold)
 
-    matched_b = set(anchors["b"].to_list())
-    matched_t = set(anchors["t"].to_list())
-    left_b = [i for i in range(baseline.height) if i not in matched_b]
-    left_t = [i for i in range(target.height) if i not in matched_t]
+
+def _pair_leftovers(
+    baseline: pl.DataFrame, target: pl.DataFrame, anchors: pl.DataFrame, threshold: float
+) -> pl.DataFrame:
+    anchors = anchors.sort("b")
+    skeleton = anchors.filter(pl.Series(longest_increasing_mask(anchors["t"].to_list()), dtype=pl.Boolean))
+    left_b = _unmatched(baseline.height, anchors["b"])
+    left_t = _unmatched(target.height, anchors["t"])
     paired = pair_by_similarity(baseline, target, left_b, left_t, skeleton, threshold)
     return pl.concat([anchors, paired]).sort("b")
+
+
+def _unmatched(height: int, matched: pl.Series) -> list[int]:
+    indices = pl.Series("index", range(height), dtype=pl.UInt32)
+    return indices.filter(~indices.is_in(matched.implode())).to_list()
 
 
 def _exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

@@ -7,48 +7,35 @@ compared cell by cell, vectorised per column, and only the differences
 become Python objects.
 """
 
-import re
 from bisect import bisect_left
 
 import polars as pl
 
 from docdiff.diff.align import align_by_content, align_by_key, longest_increasing_mask
+from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns
+from docdiff.diff.keys import find_key
 from docdiff.diff.load import Table
 from docdiff.diff.model import (
     CellChange,
+    ColumnRename,
     CompareOptions,
     DiffResult,
     RowChange,
     SheetInfo,
     Summary,
 )
+from docdiff.diff.normalize import normalize_frame, numeric_value
 from docdiff.errors import InvalidRequest
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def column_match_name(name: str) -> str:
-    return _WHITESPACE.sub("", name).casefold()
-
-
-def match_columns(baseline: list[str], target: list[str]) -> list[tuple[str, str]]:
-    """Pair columns with the same name, in baseline order."""
-    by_name = {}
-    for name in target:
-        by_name.setdefault(column_match_name(name), name)
-    pairs = []
-    for name in baseline:
-        match = by_name.pop(column_match_name(name), None)
-        if match is not None:
-            pairs.append((name, match))
-    return pairs
 
 
 def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) -> list[tuple[str, str]]:
     resolved = []
     for name in names:
         wanted = column_match_name(name)
-        found = next((pair for pair in pairs if column_match_name(pair[0]) == wanted or column_match_name(pair[1]) == wanted), None)
+        found = next(
+            (pair for pair in pairs if wanted in (column_match_name(pair[0]), column_match_name(pair[1]))),
+            None,
+        )
         if found is None:
             available = ", ".join(pair[0] for pair in pairs)
             raise InvalidRequest(detail=f"{what} column {name!r} is not in both tables; common columns: {available}")
@@ -58,17 +45,10 @@ def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) 
 
 def normalized(table: Table, columns: list[str], options: CompareOptions) -> pl.DataFrame:
     """Return the cells to compare as columns `k0..kN`, normalised as the options say."""
-    expressions = []
-    for position, name in enumerate(columns):
-        expression = pl.col(name)
-        if options.trim_whitespace:
-            expression = expression.str.strip_chars()
-        if options.ignore_case:
-            expression = expression.str.to_lowercase()
-        expressions.append(expression.alias(f"k{position}"))
-    if not expressions:
+    if not columns:
         return pl.DataFrame(schema={})
-    return table.data.select(expressions)
+    cells = table.data.select(pl.col(name).alias(f"k{i}") for i, name in enumerate(columns))
+    return normalize_frame(cells, options)
 
 
 def sheet_info(table: Table) -> SheetInfo:
@@ -88,17 +68,23 @@ def sheet_info(table: Table) -> SheetInfo:
 def diff_tables(baseline: Table, target: Table, options: CompareOptions | None = None) -> DiffResult:
     """Compare `target` against `baseline` and return every row and cell change."""
     options = options or CompareOptions()
-    pairs = match_columns(baseline.header, target.header)
-    key = _resolve_columns(options.key, pairs, "key")
-    ignored = _resolve_columns(options.ignore_columns, pairs, "ignored")
-    compared = [pair for pair in pairs if pair not in ignored]
+    columns = match_columns(baseline.data, target.data, detect_renames=options.detect_renames)
+    key = _resolve_columns(options.key, columns.pairs, "key")
+    ignored = _resolve_columns(options.ignore_columns, columns.pairs, "ignored")
+    compared = [pair for pair in columns.pairs if pair not in ignored]
 
     left = normalized(baseline, [b for b, _ in compared], options)
     right = normalized(target, [t for _, t in compared], options)
+    key_source = "user" if key else None
+    if not key and options.auto_key and compared:
+        found = find_key(left, right)
+        key = [compared[int(name[1:])] for name in found]
+        key_source = "auto" if key else None
+
     if key:
-        positions = [compared.index(pair) for pair in key]
-        key_columns = [f"k{position}" for position in positions]
-        matched = align_by_key(left, right, key_columns)
+        key_columns = [f"k{compared.index(pair)}" for pair in key]
+        threshold = options.similarity_threshold if key_source == "auto" else None
+        matched = align_by_key(left, right, key_columns, threshold)
     else:
         matched = align_by_content(left, right, options.similarity_threshold)
 
@@ -106,12 +92,9 @@ def diff_tables(baseline: Table, target: Table, options: CompareOptions | None =
     moved = pl.Series(longest_increasing_mask(matched["t"].to_list()), dtype=pl.Boolean).not_()
     matched = matched.with_columns(moved.alias("moved"))
 
-    changes, summary = _row_changes(baseline, target, compared, left, right, matched)
-    matched_names = {column_match_name(b) for b, _ in pairs}
-    columns_added = [name for name in target.header if column_match_name(name) not in matched_names]
-    columns_removed = [name for name in baseline.header if column_match_name(name) not in matched_names]
-    summary.columns_added = len(columns_added)
-    summary.columns_removed = len(columns_removed)
+    changed = _changed_cells(left, right, matched, options.numeric_tolerance)
+    changes, summary = _row_changes(baseline, target, compared, matched, changed)
+    _count_columns(summary, columns)
     summary.title_changed = (baseline.title or "") != (target.title or "")
 
     return DiffResult(
@@ -119,15 +102,27 @@ def diff_tables(baseline: Table, target: Table, options: CompareOptions | None =
         baseline=sheet_info(baseline),
         target=sheet_info(target),
         key=[b for b, _ in key],
+        key_source=key_source,
         alignment="key" if key else "content",
-        columns_added=columns_added,
-        columns_removed=columns_removed,
+        columns_added=columns.added,
+        columns_removed=columns.removed,
+        columns_renamed=[ColumnRename(baseline=b, target=t) for b, t in columns.renamed],
+        columns_moved=columns.moved,
         changes=changes,
         options=options,
     )
 
 
-def _changed_cells(left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
+def _count_columns(summary: Summary, columns: ColumnMatch) -> None:
+    summary.columns_added = len(columns.added)
+    summary.columns_removed = len(columns.removed)
+    summary.columns_renamed = len(columns.renamed)
+    summary.columns_moved = len(columns.moved)
+
+
+def _changed_cells(
+    left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFrame, tolerance: float
+) -> pl.DataFrame:
     """Return (pair, column) for every differing cell of the matched pairs."""
     if not left.columns or matched.height == 0:
         return pl.DataFrame(schema={"pair": pl.UInt32, "column": pl.UInt32})
@@ -136,6 +131,11 @@ def _changed_cells(left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFram
     parts = []
     for position, name in enumerate(left.columns):
         differs = gathered_left[name] != gathered_right[name]
+        if tolerance > 0:
+            values = pl.DataFrame({"old": gathered_left[name], "new": gathered_right[name]}).select(
+                (numeric_value(pl.col("old")) - numeric_value(pl.col("new"))).abs().alias("delta")
+            )["delta"]
+            differs = differs & ~(values <= tolerance).fill_null(False)
         pairs = differs.arg_true().cast(pl.UInt32)
         if pairs.len():
             parts.append(pl.DataFrame({"pair": pairs, "column": pl.Series([position] * pairs.len(), dtype=pl.UInt32)}))
@@ -148,15 +148,14 @@ def _row_changes(
     baseline: Table,
     target: Table,
     compared: list[tuple[str, str]],
-    left: pl.DataFrame,
-    right: pl.DataFrame,
     matched: pl.DataFrame,
+    changed: pl.DataFrame,
 ) -> tuple[list[RowChange], Summary]:
     summary = Summary()
     ordered: list[tuple[float, RowChange]] = []
 
     cells_by_pair: dict[int, list[int]] = {}
-    for pair, column in _changed_cells(left, right, matched).iter_rows():
+    for pair, column in changed.iter_rows():
         cells_by_pair.setdefault(pair, []).append(column)
 
     for pair, (b, t, score, moved) in enumerate(matched.select("b", "t", "similarity", "moved").iter_rows()):

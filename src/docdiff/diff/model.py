@@ -16,8 +16,28 @@ class CompareOptions(BaseModel):
         True, description="Ignore spaces and line breaks at the start and end of a cell."
     )
     ignore_case: bool = Field(False, description="Compare text case-insensitively.")
+    numbers_by_value: bool = Field(
+        True, description="Compare numbers by value: `1,000` equals `1000`, `90%` equals `0.9`."
+    )
+    dates_by_value: bool = Field(
+        True,
+        description="Compare dates by value: `2025/5/27`, `2025-05-27`, `2025年5月27日` and an "
+        "Excel date cell are equal.",
+    )
+    stars_by_value: bool = Field(True, description="Compare star ratings by value: `★★★☆☆` equals `3`.")
+    numeric_tolerance: float = Field(
+        0.0, ge=0.0, description="Numbers that differ by at most this much are equal."
+    )
     ignore_columns: list[str] = Field(
         default_factory=list, description="Columns left out of the comparison."
+    )
+    auto_key: bool = Field(
+        True,
+        description="Without `key`, look for a column that is unique and non-empty on both sides "
+        "(such as `Symbol` or `序号`) and align rows by it.",
+    )
+    detect_renames: bool = Field(
+        True, description="Pair columns that only one side has by their values, as renamed columns."
     )
     similarity_threshold: float = Field(
         0.5,
@@ -66,6 +86,11 @@ class RowChange(BaseModel):
     )
 
 
+class ColumnRename(BaseModel):
+    baseline: str
+    target: str
+
+
 class Summary(BaseModel):
     rows_added: int = 0
     rows_removed: int = 0
@@ -75,6 +100,8 @@ class Summary(BaseModel):
     cells_modified: int = 0
     columns_added: int = 0
     columns_removed: int = 0
+    columns_renamed: int = 0
+    columns_moved: int = 0
     title_changed: bool = False
 
     @property
@@ -86,6 +113,8 @@ class Summary(BaseModel):
             or self.rows_moved
             or self.columns_added
             or self.columns_removed
+            or self.columns_renamed
+            or self.columns_moved
             or self.title_changed
         )
 
@@ -97,8 +126,15 @@ class DiffResult(BaseModel):
     key: list[str] = Field(
         default_factory=list, description="Key columns used to align rows; empty when aligned by content."
     )
+    key_source: Literal["user", "auto"] | None = Field(
+        None, description="`user` when the request named the key, `auto` when it was found."
+    )
     alignment: Literal["key", "content"]
     columns_added: list[str] = Field(default_factory=list)
     columns_removed: list[str] = Field(default_factory=list)
+    columns_renamed: list[ColumnRename] = Field(default_factory=list)
+    columns_moved: list[str] = Field(
+        default_factory=list, description="Baseline names of columns whose position changed."
+    )
     changes: list[RowChange] = Field(default_factory=list)
     options: CompareOptions

@@ -17,7 +17,9 @@ def render_summary(result: DiffResult, console: Console, lang: str) -> None:
         # Titles and column names are user data: print them literally, not as rich markup.
         console.print(text, markup=False, highlight=False, soft_wrap=True)
 
-    if result.key:
+    if result.key and result.key_source == "auto":
+        say(translate("cli.auto_key", lang, key=", ".join(result.key)))
+    elif result.key:
         say(translate("cli.key", lang, key=", ".join(result.key)))
     else:
         say(translate("cli.content", lang))
@@ -33,6 +35,10 @@ def render_summary(result: DiffResult, console: Console, lang: str) -> None:
                 removed=", ".join(result.columns_removed) or "-",
             )
         )
+    for rename in result.columns_renamed:
+        say(translate("cli.column_renamed", lang, old=rename.baseline, new=rename.target))
+    if result.columns_moved:
+        say(translate("cli.columns_moved", lang, columns=", ".join(result.columns_moved)))
     if not summary.has_differences:
         say(translate("cli.no_differences", lang))
 

@@ -24,10 +24,20 @@
       "form.options": "比较选项",
       "form.key": "键列（可选）",
       "form.key_placeholder": "序号, 负责人",
-      "form.key_help": "用逗号分隔的列名，用来识别同一行；留空则按内容对齐。",
+      "form.key_help": "用逗号分隔的列名，用来识别同一行。",
+      "form.auto_key": "自动识别键列",
+      "form.auto_key_help": "键列留空时，用两边都唯一且非空的一列（如序号）对齐行；找不到这样的列则按内容对齐。",
       "form.format": "导出格式",
       "form.ignore_case": "忽略大小写",
       "form.trim_whitespace": "忽略首尾空白",
+      "form.stars_by_value": "星级按数值比较",
+      "form.stars_by_value_help": "★★★☆☆ 与 3 相同。",
+      "form.numbers_by_value": "数字按数值比较",
+      "form.numbers_by_value_help": "1,000 与 1000 相同，90% 与 0.9 相同。",
+      "form.dates_by_value": "日期按数值比较",
+      "form.dates_by_value_help": "2025/5/27、2025-05-27、2025年5月27日 和 Excel 日期单元格相同。",
+      "form.numeric_tolerance": "数值容差",
+      "form.numeric_tolerance_help": "相差不超过此值的两个数字视为相同；0 表示必须相等。",
       "form.submit": "开始比较",
       "form.cancel": "取消",
       "form.cancelling": "正在取消……",
@@ -69,12 +79,15 @@
       "result.title_changed": "标题已修改",
       "result.columns_added": "新增列",
       "result.columns_removed": "删除列",
+      "result.column_renamed": "列改名",
+      "result.columns_moved": "位置移动的列",
       "result.filter": "按类型筛选",
       "result.empty_filter": "没有这一类的变化。",
       "result.show_all": "显示全部 {count} 处变化",
       "result.shown": "显示 {shown} / {total} 处变化",
-      "result.aligned_by_key": "按键列对齐：{key}",
-      "result.aligned_by_content": "按内容对齐（未指定键列）",
+      "result.key_user": "键列：{key}",
+      "result.key_auto": "自动识别的键列：{key}",
+      "result.aligned_by_content": "按内容对齐",
       "result.sheet_info": "{side}：{source} · {rows} 行 × {columns} 列",
       "result.no_title": "（无标题）",
       "result.empty_value": "（空）",
@@ -91,6 +104,8 @@
       "summary.rows_unchanged": "未变行",
       "summary.columns_added": "新增列",
       "summary.columns_removed": "删除列",
+      "summary.columns_renamed": "改名列",
+      "summary.columns_moved": "移动列",
       "filter.all": "全部",
       "kind.added": "新增",
       "kind.removed": "删除",
@@ -119,10 +134,20 @@
       "form.options": "Compare options",
       "form.key": "Key columns (optional)",
       "form.key_placeholder": "ID, Owner",
-      "form.key_help": "Comma-separated column names that identify a row. Empty: rows are aligned by content.",
+      "form.key_help": "Comma-separated column names that identify a row.",
+      "form.auto_key": "Find a key column automatically",
+      "form.auto_key_help": "Without key columns, align rows by a column that is unique and non-empty on both sides, such as an ID. If there is none, align rows by content.",
       "form.format": "Export format",
       "form.ignore_case": "Ignore case",
       "form.trim_whitespace": "Trim whitespace",
+      "form.stars_by_value": "Star ratings by value",
+      "form.stars_by_value_help": "★★★☆☆ equals 3.",
+      "form.numbers_by_value": "Numbers by value",
+      "form.numbers_by_value_help": "1,000 equals 1000, and 90% equals 0.9.",
+      "form.dates_by_value": "Dates by value",
+      "form.dates_by_value_help": "2025/5/27, 2025-05-27, 2025年5月27日 and an Excel date cell are equal.",
+      "form.numeric_tolerance": "Numeric tolerance",
+      "form.numeric_tolerance_help": "Numbers that differ by at most this much are equal. 0: they must be equal.",
       "form.submit": "Compare",
       "form.cancel": "Cancel",
       "form.cancelling": "Cancelling…",
@@ -164,12 +189,15 @@
       "result.title_changed": "Title changed",
       "result.columns_added": "Columns added",
       "result.columns_removed": "Columns removed",
+      "result.column_renamed": "Column renamed",
+      "result.columns_moved": "Columns moved",
       "result.filter": "Filter by kind",
       "result.empty_filter": "No changes of this kind.",
       "result.show_all": "Show all {count} changes",
       "result.shown": "Showing {shown} of {total} changes",
-      "result.aligned_by_key": "Rows aligned by key: {key}",
-      "result.aligned_by_content": "Rows aligned by content (no key given)",
+      "result.key_user": "Key: {key}",
+      "result.key_auto": "Key found automatically: {key}",
+      "result.aligned_by_content": "Aligned by content",
       "result.sheet_info": "{side}: {source} · {rows} rows × {columns} columns",
       "result.no_title": "(no title)",
       "result.empty_value": "(empty)",
@@ -186,6 +214,8 @@
       "summary.rows_unchanged": "Rows unchanged",
       "summary.columns_added": "Columns added",
       "summary.columns_removed": "Columns removed",
+      "summary.columns_renamed": "Columns renamed",
+      "summary.columns_moved": "Columns moved",
       "filter.all": "All",
       "kind.added": "Added",
       "kind.removed": "Removed",
@@ -201,15 +231,18 @@
 
   const STAGES = ["queued", "login", "baseline", "target", "diff"];
   const KINDS = ["added", "removed", "modified", "moved"];
+  // Two rows of five cards: the row counts, then the cell and column counts.
   const SUMMARY_COUNTS = [
     ["rows_added", "added"],
     ["rows_removed", "removed"],
     ["rows_modified", "modified"],
     ["rows_moved", "moved"],
-    ["cells_modified", "modified"],
     ["rows_unchanged", "neutral"],
+    ["cells_modified", "modified"],
     ["columns_added", "added"],
     ["columns_removed", "removed"],
+    ["columns_renamed", "modified"],
+    ["columns_moved", "moved"],
   ];
   const COOKIE_ERROR_CODES = new Set(["cookie_expired", "cookie_missing"]);
   // Rows rendered before "show all": enough to browse, small enough to stay responsive.
@@ -228,8 +261,13 @@
     remember: $("#remember-cookie"),
     key: $("#key"),
     format: $("#format"),
+    autoKey: $("#auto-key"),
     ignoreCase: $("#ignore-case"),
     trimWhitespace: $("#trim-whitespace"),
+    starsByValue: $("#stars-by-value"),
+    numbersByValue: $("#numbers-by-value"),
+    datesByValue: $("#dates-by-value"),
+    numericTolerance: $("#numeric-tolerance"),
     submit: $("#submit"),
     cancel: $("#cancel"),
     formStatus: $("#form-status"),
@@ -259,6 +297,9 @@
     columnsAdded: $("#columns-added"),
     columnsRemovedLine: $("#columns-removed-line"),
     columnsRemoved: $("#columns-removed"),
+    columnsRenamed: $("#columns-renamed"),
+    columnsMovedLine: $("#columns-moved-line"),
+    columnsMoved: $("#columns-moved"),
     changesBlock: $("#changes-block"),
     kindFilter: $("#kind-filter"),
     shownCount: $("#shown-count"),
@@ -381,6 +422,13 @@
       .filter((name) => name !== "");
   }
 
+  // The browser blocks the submit of a negative or non-numeric tolerance
+  // (min="0" on a number input), so only an empty field is left to map to 0.
+  function readTolerance() {
+    const value = elements.numericTolerance.valueAsNumber;
+    return Number.isFinite(value) ? value : 0;
+  }
+
   function buildRequest() {
     return {
       baseline: elements.baseline.value.trim(),
@@ -390,8 +438,13 @@
       lang: state.lang,
       options: {
         key: parseKeyColumns(elements.key.value),
+        auto_key: elements.autoKey.checked,
         ignore_case: elements.ignoreCase.checked,
         trim_whitespace: elements.trimWhitespace.checked,
+        stars_by_value: elements.starsByValue.checked,
+        numbers_by_value: elements.numbersByValue.checked,
+        dates_by_value: elements.datesByValue.checked,
+        numeric_tolerance: readTolerance(),
       },
     };
   }
@@ -867,20 +920,60 @@
       showTitle(elements.titleNew, payload.target && payload.target.title);
     }
 
-    const added = payload.columns_added || [];
-    const removed = payload.columns_removed || [];
-    elements.columnsChange.hidden = added.length === 0 && removed.length === 0;
-    elements.columnsAddedLine.hidden = added.length === 0;
-    elements.columnsRemovedLine.hidden = removed.length === 0;
-    fillChips(elements.columnsAdded, added, "added");
-    fillChips(elements.columnsRemoved, removed, "removed");
+    const columnsChanged = renderColumnChanges(payload);
 
     const changes = payload.changes || [];
-    const hasDifferences = changes.length > 0 || titleChanged || added.length > 0 || removed.length > 0;
+    const hasDifferences = changes.length > 0 || titleChanged || columnsChanged;
     elements.noDifferences.hidden = hasDifferences;
     elements.changesBlock.hidden = changes.length === 0;
     renderFilter(changes);
     renderChanges(changes);
+  }
+
+  // Fill the added, removed, renamed and moved column lines, and return
+  // whether any column changed.
+  function renderColumnChanges(payload) {
+    const added = payload.columns_added || [];
+    const removed = payload.columns_removed || [];
+    const renamed = payload.columns_renamed || [];
+    const moved = payload.columns_moved || [];
+
+    elements.columnsAddedLine.hidden = added.length === 0;
+    elements.columnsRemovedLine.hidden = removed.length === 0;
+    elements.columnsRenamed.hidden = renamed.length === 0;
+    elements.columnsMovedLine.hidden = moved.length === 0;
+    fillChips(elements.columnsAdded, added, "added");
+    fillChips(elements.columnsRemoved, removed, "removed");
+    elements.columnsRenamed.replaceChildren(...renamed.map(renderColumnRename));
+    fillChips(elements.columnsMoved, moved, "moved");
+
+    const changed = added.length + removed.length + renamed.length + moved.length > 0;
+    elements.columnsChange.hidden = !changed;
+    return changed;
+  }
+
+  function renderColumnRename(rename) {
+    const line = document.createElement("div");
+    line.className = "column-rename";
+
+    const label = document.createElement("strong");
+    label.textContent = t("result.column_renamed");
+
+    const names = document.createElement("span");
+    names.className = "chips";
+    const oldName = document.createElement("span");
+    oldName.className = "chip chip-old-name";
+    oldName.textContent = rename.baseline;
+    const arrow = document.createElement("span");
+    arrow.className = "arrow";
+    arrow.textContent = "→";
+    const newName = document.createElement("span");
+    newName.className = "chip chip-new-name";
+    newName.textContent = rename.target;
+    names.append(oldName, arrow, newName);
+
+    line.append(label, names);
+    return line;
   }
 
   function showTitle(element, title) {
@@ -901,9 +994,19 @@
         }));
       }
     }
-    const key = payload.key || [];
-    parts.push(key.length > 0 ? t("result.aligned_by_key", { key: key.join(", ") }) : t("result.aligned_by_content"));
+    parts.push(describeKey(payload));
     elements.resultMeta.textContent = parts.join("  |  ");
+  }
+
+  // A payload without key_source comes from a service older than automatic
+  // keys, where a key was always the user's.
+  function describeKey(payload) {
+    const key = payload.key || [];
+    if (key.length === 0) {
+      return t("result.aligned_by_content");
+    }
+    const source = payload.key_source === "auto" ? "auto" : "user";
+    return t(`result.key_${source}`, { key: key.join(", ") });
   }
 
   function renderSummary(summary) {

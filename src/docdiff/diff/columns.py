@@ -1,0 +1,106 @@
+"""Match the columns of two tables: by name, then renamed columns by content.
+
+A baseline column and a target column are the same column when their names
+are equal after removing whitespace and case. Of the columns left over, a
+pair is a rename when their sets of distinct values overlap enough (Jaccard
+index at least `RENAME_MIN_OVERLAP`), best pairs first, nearer positions
+first on ties. Columns with few distinct values (yes/no, ratings) say little
+by their values, so they are renamed only at the same position. Matched
+columns whose order changed are reported as moved; moving a column never
+changes a cell.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from docdiff.diff.align import longest_increasing_mask
+
+_WHITESPACE = re.compile(r"\s+")
+RENAME_MIN_OVERLAP = 0.5
+# Columns with fewer distinct values than this need the same position to count as renamed.
+FEW_DISTINCT_VALUES = 5
+
+
+@dataclass
+class ColumnMatch:
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def column_match_name(name: str) -> str:
+    return _WHITESPACE.sub("", name).casefold()
+
+
+def match_columns(baseline: pl.DataFrame, target: pl.DataFrame, detect_renames: bool = True) -> ColumnMatch:
+    """Pair the columns of two frames of string cells, in baseline order."""
+    by_name: dict[str, str] = {}
+    for name in target.columns:
+        by_name.setdefault(column_match_name(name), name)
+
+    pairs = []
+    for name in baseline.columns:
+        match = by_name.pop(column_match_name(name), None)
+        if match is not None:
+            pairs.append((name, match))
+
+    matched_target = {t for _, t in pairs}
+    left_b = [name for name in baseline.columns if name not in {b for b, _ in pairs}]
+    left_t = [name for name in target.columns if name not in matched_target]
+    renamed = _find_renames(baseline, target, left_b, left_t) if detect_renames else []
+
+    pairs = sorted(pairs + renamed, key=lambda pair: baseline.columns.index(pair[0]))
+    renamed_b = {b for b, _ in renamed}
+    renamed_t = {t for _, t in renamed}
+    target_positions = [target.columns.index(t) for _, t in pairs]
+    in_order = longest_increasing_mask(target_positions)
+    return ColumnMatch(
+        pairs=pairs,
+        renamed=renamed,
+        moved=[b for (b, _), kept in zip(pairs, in_order) if not kept],
+        added=[name for name in left_t if name not in renamed_t],
+        removed=[name for name in left_b if name not in renamed_b],
+    )
+
+
+def _distinct_values(frame: pl.DataFrame, name: str) -> set[str]:
+    values = frame[name].str.strip_chars()
+    return set(values.filter(values != "").unique().to_list())
+
+
+def _find_renames(
+    baseline: pl.DataFrame, target: pl.DataFrame, left_b: list[str], left_t: list[str]
+) -> list[tuple[str, str]]:
+    if not left_b or not left_t:
+        return []
+    values_b = {name: _distinct_values(baseline, name) for name in left_b}
+    values_t = {name: _distinct_values(target, name) for name in left_t}
+
+    candidates = []
+    for b in left_b:
+        for t in left_t:
+            union = values_b[b] | values_t[t]
+            if not union:
+                continue
+            overlap = len(values_b[b] & values_t[t]) / len(union)
+            position_b = baseline.columns.index(b)
+            position_t = target.columns.index(t)
+            few_values = min(len(values_b[b]), len(values_t[t])) < FEW_DISTINCT_VALUES
+            if overlap < RENAME_MIN_OVERLAP or (few_values and position_b != position_t):
+                continue
+            candidates.append((-overlap, abs(position_b - position_t), position_b, b, t))
+
+    renamed = []
+    used_b: set[str] = set()
+    used_t: set[str] = set()
+    for _, _, _, b, t in sorted(candidates):
+        if b in used_b or t in used_t:
+            continue
+        used_b.add(b)
+        used_t.add(t)
+        renamed.append((b, t))
+    return renamed

@@ -1,0 +1,61 @@
+"""Find a key automatically: a column, or a pair of columns, that identifies rows on both sides.
+
+A candidate must be non-empty and unique on both sides and look like an
+identifier (short cells). Among candidates whose values overlap between
+the sides by at least `MIN_KEY_OVERLAP`, the leftmost one within
+`OVERLAP_MARGIN` of the best overlap wins, because spreadsheets put their
+identifiers first (`序号`, `Symbol`). Pairs of columns are tried only when
+no single column qualifies, and only among the first `MAX_PAIR_COLUMNS`.
+"""
+
+from itertools import combinations
+
+import polars as pl
+
+MIN_KEY_OVERLAP = 0.5
+OVERLAP_MARGIN = 0.05
+# Identifiers are short; a unique free-text column (a description) is not a key.
+MAX_KEY_CHARS = 40
+MAX_PAIR_COLUMNS = 8
+MIN_ROWS = 2
+
+
+def _identifies_rows(frame: pl.DataFrame, columns: list[str]) -> bool:
+    selected = frame.select(columns)
+    if selected.select(pl.any_horizontal(pl.all() == "").any()).item():
+        return False
+    if selected.select(pl.max_horizontal(pl.all().str.len_chars().max())).item() > MAX_KEY_CHARS:
+        return False
+    return selected.n_unique() == frame.height
+
+
+def _overlap(left: pl.DataFrame, right: pl.DataFrame, columns: list[str]) -> float:
+    shared = left.select(columns).join(right.select(columns), on=columns, how="semi").height
+    return shared / max(left.height, right.height)
+
+
+def find_key(left: pl.DataFrame, right: pl.DataFrame) -> list[str]:
+    """Return the key columns found in two frames with the same column names, or []."""
+    if left.height < MIN_ROWS or right.height < MIN_ROWS:
+        return []
+
+    singles = [[name] for name in left.columns]
+    key = _best(left, right, singles)
+    if key:
+        return key
+    pairs = [list(pair) for pair in combinations(left.columns[:MAX_PAIR_COLUMNS], 2)]
+    return _best(left, right, pairs)
+
+
+def _best(left: pl.DataFrame, right: pl.DataFrame, candidates: list[list[str]]) -> list[str]:
+    scored = []
+    for columns in candidates:
+        if not (_identifies_rows(left, columns) and _identifies_rows(right, columns)):
+            continue
+        overlap = _overlap(left, right, columns)
+        if overlap >= MIN_KEY_OVERLAP:
+            scored.append((columns, overlap))
+    if not scored:
+        return []
+    best = max(overlap for _, overlap in scored)
+    return next(columns for columns, overlap in scored if overlap >= best - OVERLAP_MARGIN)

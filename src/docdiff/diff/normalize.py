@@ -1,0 +1,99 @@
+"""Cell normalisation: the polars expressions that decide when two cells are equal.
+
+Each rule is an option of `CompareOptions`, applied in this order:
+whitespace, case, star ratings, dates, numbers. Rules rewrite a cell to a
+canonical text only when the whole cell matches their pattern, so text
+that merely contains a number or a date is left alone. The original cells
+are kept for display; only comparisons use the canonical form.
+
+Canonical forms:
+- star ratings: `★★★☆☆` and `★★★` become `3`;
+- dates: `2025/5/27`, `2025-05-27`, `2025.5.27`, `2025年5月27日` and an
+  Excel date cell become `2025-05-27`, with ` HH:MM:SS` when a time is given;
+- numbers: `1,000`, `+1000`, `1000.0` and `¥1000` become `1000.0`, and
+  `90%` becomes `0.9`, rounded to 10 decimal places. Numbers with more than
+  15 significant digits (ID card and order numbers) stay text, because a
+  float cannot tell two of them apart.
+"""
+
+import polars as pl
+
+from docdiff.diff.model import CompareOptions
+
+_STARS = r"^[★☆]+$"
+# ASCII classes: Unicode `\d` makes each compiled pattern far larger and slower.
+_DATE = (
+    r"^([0-9]{4}) ?[-/.年] ?([0-9]{1,2}) ?[-/.月] ?([0-9]{1,2}) ?日?"
+    r"(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$"
+)
+_NUMBER = r"^[+-]?[¥$€]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?%?$"
+# Doubles hold 15 significant decimal digits exactly.
+MAX_NUMERIC_DIGITS = 15
+DECIMALS = 10
+
+
+def stars_to_number(cell: pl.Expr) -> pl.Expr:
+    return pl.when(cell.str.contains(_STARS)).then(cell.str.count_matches("★").cast(pl.String)).otherwise(cell)
+
+
+def canonical_date(cell: pl.Expr) -> pl.Expr:
+    parts = cell.str.extract_groups(_DATE)
+    date = pl.concat_str(
+        parts.struct.field("1"),
+        pl.lit("-"),
+        parts.struct.field("2").str.zfill(2),
+        pl.lit("-"),
+        parts.struct.field("3").str.zfill(2),
+    )
+    time = pl.concat_str(
+        pl.lit(" "),
+        parts.struct.field("4").str.zfill(2),
+        pl.lit(":"),
+        parts.struct.field("5"),
+        pl.lit(":"),
+        parts.struct.field("6").fill_null("00"),
+    )
+    midnight = time == " 00:00:00"
+    with_time = pl.when(time.is_null() | midnight).then(date).otherwise(pl.concat_str(date, time))
+    return pl.when(parts.struct.field("1").is_not_null()).then(with_time).otherwise(cell)
+
+
+def numeric_value(cell: pl.Expr) -> pl.Expr:
+    """Return the cell's value as a float, or null when it is not a number this module accepts."""
+    digits = cell.str.replace_all(r"[^0-9]", "").str.strip_chars_start("0").str.len_chars()
+    plain = cell.str.replace_all(r"[,¥$€+]", "")
+    percent = plain.str.ends_with("%")
+    value = plain.str.strip_suffix("%").cast(pl.Float64, strict=False)
+    value = pl.when(percent).then(value / 100).otherwise(value).round(DECIMALS)
+    accepted = cell.str.contains(_NUMBER) & (digits <= MAX_NUMERIC_DIGITS)
+    return pl.when(accepted).then(value).otherwise(None)
+
+
+def canonical_number(cell: pl.Expr) -> pl.Expr:
+    value = numeric_value(cell)
+    return pl.when(value.is_not_null()).then(value.cast(pl.String)).otherwise(cell)
+
+
+def normalize_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
+    """Return `frame` with every string column normalised under `options`.
+
+    Each rule runs as its own step over all columns. Nesting the rules in
+    one expression would repeat the inner ones inside every branch of the
+    outer ones, which made a 92 × 20 table take over a second.
+    """
+    steps = []
+    if options.trim_whitespace:
+        steps.append(lambda cell: cell.str.strip_chars())
+    if options.ignore_case:
+        steps.append(lambda cell: cell.str.to_lowercase())
+    if options.stars_by_value:
+        steps.append(stars_to_number)
+    if options.dates_by_value:
+        steps.append(canonical_date)
+    if options.numbers_by_value:
+        steps.append(canonical_number)
+
+    lazy = frame.lazy()
+    for step in steps:
+        lazy = lazy.with_columns(step(pl.col(name)).alias(name) for name in frame.columns)
+    return lazy.collect()
