@@ -256,3 +256,26 @@ def test_oversized_cookie_is_invalid_request(service, site):
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
     assert "xxxxxxxx" not in response.text
+
+
+def test_reports_of_finished_job(service, site):
+    job_id, events = stream(service, compare_request(site, baseline="sp500-2024.baseline", target="sp500-2024.target"))
+    record = httpx.get(f"{service.url}/api/jobs/{job_id}", timeout=10).json()
+    assert record["report_urls"]["xlsx"] == f"/api/jobs/{job_id}/report.xlsx"
+
+    workbook = httpx.get(service.url + record["report_urls"]["xlsx"], timeout=10)
+    assert workbook.status_code == 200
+    assert workbook.content.startswith(b"PK")
+    assert "attachment" in workbook.headers["content-disposition"]
+    highlighter = httpx.get(service.url + record["report_urls"]["csv"], timeout=10)
+    assert highlighter.text.startswith("@@,Symbol,Security")
+    assert "+++,AMTM,Amentum" in highlighter.text
+
+
+def test_report_of_failed_job_is_409(service, site):
+    job_id, _ = stream(service, compare_request(site, cookie="demo_sid=wrong"))
+    response = httpx.get(f"{service.url}/api/jobs/{job_id}/report.xlsx", timeout=10)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "report_not_ready"
+    unknown = httpx.get(f"{service.url}/api/jobs/{job_id}/report.pdf", timeout=10)
+    assert unknown.status_code == 422

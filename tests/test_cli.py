@@ -155,3 +155,21 @@ def test_demo_runs_end_to_end():
     assert "Target download" in run.stderr
     assert "1 modified (1 cells)" in run.stdout
     assert "2025/8/24" in run.stdout
+
+
+def test_diff_writes_reports(tmp_path):
+    xlsx, daff_csv = tmp_path / "report.xlsx", tmp_path / "diff.csv"
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--xlsx", xlsx, "--daff", daff_csv)
+    assert run.returncode == 1, run.stderr
+    assert xlsx.read_bytes().startswith(b"PK")
+    assert daff_csv.read_text(encoding="utf-8").startswith("@@,Symbol")
+
+
+def test_compare_downloads_report(service, site, tmp_path):
+    xlsx = tmp_path / "report.xlsx"
+    run = docdiff(
+        "compare", site.sheet("sp500-2024.baseline"), site.sheet("sp500-2024.target"),
+        "--server", service.url, "--xlsx", xlsx, env={"DOCDIFF_COOKIE": site.cookie},
+    )
+    assert run.returncode == 1, run.stderr
+    assert xlsx.read_bytes().startswith(b"PK")

@@ -1,8 +1,9 @@
 """The web page at `/` in real Chromium, against the real service and demo site.
 
 Most tests use the shared `service` and `site` fixtures. Cells with HTML and
-line breaks and a result of more than 500 changes need documents of their
-own, so a second demo site and service serve a folder written by this module.
+line breaks, a result of more than 500 changes and renamed and moved columns
+need documents of their own, so a second demo site and service serve a
+folder written by this module.
 """
 
 import json
@@ -13,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
@@ -51,7 +53,8 @@ def csv_field(value: str) -> str:
 
 
 def write_own_documents(folder: Path) -> None:
-    """Write the `cells` pair (HTML and line breaks in cells) and the `bulk` pair (620 added rows)."""
+    """Write the `cells` pair (HTML and line breaks in cells), the `bulk` pair (620 added rows)
+    and the `columns` pair (a renamed and a moved column)."""
     cells = folder / "cells"
     cells.mkdir(parents=True)
     (cells / "baseline.csv").write_text(
@@ -73,6 +76,31 @@ def write_own_documents(folder: Path) -> None:
     (bulk / "baseline.csv").write_text("ID,Value\n1,one\n", encoding="utf-8")
     added = "".join(f"{number},value {number}\n" for number in range(2, BULK_ADDED_ROWS + 2))
     (bulk / "target.csv").write_text("ID,Value\n1,one\n" + added, encoding="utf-8")
+
+    # 城市 is renamed 所在城市 and one city changes; 备注 moves to the front.
+    # 编号 is the leftmost unique column, so it is the automatic key.
+    columns = folder / "columns"
+    columns.mkdir()
+    (columns / "baseline.csv").write_text(
+        "编号,城市,人数,区号,备注\n"
+        "1,北京,10,010,\n"
+        "2,上海,20,021,新增\n"
+        "3,广州,30,020,\n"
+        "4,深圳,40,0755,\n"
+        "5,杭州,50,0571,\n"
+        "6,成都,60,028,\n",
+        encoding="utf-8",
+    )
+    (columns / "target.csv").write_text(
+        "备注,编号,所在城市,人数,区号\n"
+        ",1,北京,10,010\n"
+        "新增,2,上海,20,021\n"
+        ",3,广州市,30,020\n"
+        ",4,深圳,40,0755\n"
+        ",5,杭州,50,0571\n"
+        ",6,成都,60,028\n",
+        encoding="utf-8",
+    )
 
 
 def start_demo_site_serving(tmp: Path, documents: Path) -> Server:
@@ -167,16 +195,34 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     page.on("console", lambda message: page_errors.append(message.text) if message.type == "error" else None)
     site.set_knobs(export_latency_ms=1500)
     await page.goto(service.url)
-    await fill_form(page, site.sheet(SP500_BASELINE), site.sheet(SP500_TARGET), site.cookie, key="Symbol")
+    for selector in ("#stars-by-value", "#numbers-by-value", "#dates-by-value", "#auto-key"):
+        await expect(page.locator(selector)).to_be_checked()
+    await expect(page.locator("#numeric-tolerance")).to_have_value("0")
+    # No key typed: the service finds Symbol by itself.
+    await fill_form(page, site.sheet(SP500_BASELINE), site.sheet(SP500_TARGET), site.cookie)
+    await page.uncheck("#numbers-by-value")
+    await page.fill("#numeric-tolerance", "0.5")
 
-    async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
+    async with page.expect_response(lambda response: response.url.endswith("/api/jobs") and response.request.method == "POST") as answered:
         await page.click("#submit")
-    request = await sent.value
+    response = await answered.value
+    request = response.request
     body = request.post_data_json
-    assert body["options"] == {"key": ["Symbol"], "ignore_case": False, "trim_whitespace": True}
+    assert body["options"] == {
+        "key": [],
+        "auto_key": True,
+        "ignore_case": False,
+        "trim_whitespace": True,
+        "stars_by_value": True,
+        "numbers_by_value": False,
+        "dates_by_value": True,
+        "numeric_tolerance": 0.5,
+    }
     assert body["format"] == "csv"
     assert body["lang"] == "zh-CN"
     assert site.token not in request.url
+    assert response.status == 202
+    job_id = (await response.json())["id"]
 
     await expect(page.locator("#submit")).to_be_disabled()
     await expect(page.locator("#cancel")).to_be_visible()
@@ -195,14 +241,26 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     await expect(page.locator("#submit")).to_be_enabled()
     await expect(page.locator("#cancel")).to_be_hidden()
 
+    # The job record holds the options the service accepted.
+    job = httpx.get(f"{service.url}/api/jobs/{job_id}", timeout=5).json()
+    options = job["request"]["options"]
+    assert options["key"] == []
+    assert options["auto_key"] is True
+    assert options["stars_by_value"] is True
+    assert options["numbers_by_value"] is False
+    assert options["dates_by_value"] is True
+    assert options["numeric_tolerance"] == 0.5
+    assert job["result"]["key_source"] == "auto"
+
+    # With the automatic key, two rows whose Symbol changed are paired by content as modified.
     summary = page.locator("#summary")
-    await expect(summary.locator("[data-count=rows_added]")).to_have_text("16")
-    await expect(summary.locator("[data-count=rows_removed]")).to_have_text("16")
-    await expect(summary.locator("[data-count=rows_modified]")).to_have_text("48")
-    await expect(page.locator("#changes tbody tr[data-kind=added]")).to_have_count(16)
-    await expect(page.locator("#changes tbody tr[data-kind=removed]")).to_have_count(16)
-    await expect(page.locator("#changes tbody tr[data-kind=modified]")).to_have_count(48)
-    await expect(page.locator("#result-meta")).to_contain_text("Symbol")
+    await expect(summary.locator("[data-count=rows_added]")).to_have_text("14")
+    await expect(summary.locator("[data-count=rows_removed]")).to_have_text("14")
+    await expect(summary.locator("[data-count=rows_modified]")).to_have_text("50")
+    await expect(page.locator("#changes tbody tr[data-kind=added]")).to_have_count(14)
+    await expect(page.locator("#changes tbody tr[data-kind=removed]")).to_have_count(14)
+    await expect(page.locator("#changes tbody tr[data-kind=modified]")).to_have_count(50)
+    await expect(page.locator("#result-meta")).to_contain_text("自动识别的键列：Symbol")
 
     abbott = page.locator("#changes tbody tr[data-kind=modified]", has_text="Abbott Laboratories")
     await expect(abbott.locator(".cell-column")).to_have_text("Security")
@@ -213,16 +271,43 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     await expect(amentum.locator("td.col-row").nth(1)).to_have_text("26")
     assert page_errors == []
 
+    await page.click("#lang-switch button[data-lang='en']")
+    await expect(page.locator("#result-meta")).to_contain_text("Key found automatically: Symbol")
+
 
 async def test_stars_result_filter_and_download(page, service, site):
     await compare(page, service, site, XHS_BASELINE, XHS_STARS)
     await expect_result(page)
 
-    await expect(page.locator("#summary [data-count=rows_modified]")).to_have_text("92")
+    # No column is unique on both sides, so no key is found.
+    await expect(page.locator("#result-meta")).to_contain_text("按内容对齐")
+    await expect(page.locator("#result-meta")).not_to_contain_text("键列")
+    # By default ★★★☆☆ equals 3, so only the changed date remains.
+    await expect(page.locator("#summary [data-count=rows_modified]")).to_have_text("1")
+    await expect(page.locator("#summary [data-count=cells_modified]")).to_have_text("1")
     await expect(page.locator("#summary [data-count=rows_added]")).to_have_text("0")
     await expect(page.locator("#title-change")).to_be_visible()
     await expect(page.locator("#title-old")).to_have_text("2025年项目计划与安排表（07月）")
     await expect(page.locator("#title-new")).to_have_text("2025年项目计划与安排表（07月）修改")
+    only = page.locator("#changes tbody tr")
+    await expect(only).to_have_count(1)
+    await expect(only).to_have_attribute("data-kind", "modified")
+    await expect(only.locator("td.col-row").nth(0)).to_have_text("20")
+    await expect(only.locator("td.col-row").nth(1)).to_have_text("20")
+    await expect(only.locator(".cell-column")).to_have_text("预计完成时间")
+    await expect(only.locator(".cell-address")).to_have_text("M20")
+    await expect(only.locator("del.old")).to_have_text("2025/8/1")
+    await expect(only.locator("ins.new")).to_have_text("2025/8/24")
+
+    await page.uncheck("#stars-by-value")
+    async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
+        await page.click("#submit")
+    assert (await sent.value).post_data_json["options"]["stars_by_value"] is False
+    await expect_result(page)
+
+    await expect(page.locator("#summary [data-count=rows_modified]")).to_have_text("92")
+    await expect(page.locator("#summary [data-count=rows_added]")).to_have_text("0")
+    await expect(page.locator("#title-change")).to_be_visible()
     first = page.locator("#changes tbody tr").first
     await expect(first).to_have_attribute("data-kind", "modified")
     await expect(first.locator(".cell-column").first).to_have_text("重要程度")
@@ -241,6 +326,7 @@ async def test_stars_result_filter_and_download(page, service, site):
     payload = json.loads(Path(await download.path()).read_text(encoding="utf-8"))
     assert payload["summary"]["rows_modified"] == 92
     assert payload["summary"]["title_changed"] is True
+    assert payload["options"]["stars_by_value"] is False
     assert len(payload["changes"]) == 92
 
     await page.click("#kind-filter button[data-filter=all]")
@@ -254,7 +340,22 @@ async def test_stars_result_filter_and_download(page, service, site):
     await expect(rows_modified_card).to_contain_text("Rows modified")
     await expect(page.locator("#title-change")).to_contain_text("Title changed")
     await expect(page.locator("#kind-filter button[data-filter=all]")).to_contain_text("All")
+    await expect(page.locator("label[for=numeric-tolerance]")).to_have_text("Numeric tolerance")
+    await expect(page.locator("#stars-by-value + span")).to_have_text("Star ratings by value")
     await expect(page.locator("#changes tbody tr[data-kind=modified]")).to_have_count(92)
+
+
+async def test_negative_tolerance_blocks_submit(page, service, site):
+    await page.goto(service.url)
+    await fill_form(page, site.sheet(SP500_BASELINE), site.sheet(SP500_TARGET), site.cookie)
+    await page.fill("#numeric-tolerance", "-1")
+
+    # The submit handler would show the progress panel before its first await.
+    await page.click("#submit")
+
+    assert await page.locator("#numeric-tolerance").evaluate("element => element.validity.rangeUnderflow")
+    await expect(page.locator("#progress-panel")).to_be_hidden()
+    await expect(page.locator("#submit")).to_be_enabled()
 
 
 async def test_expired_cookie_shows_cookie_steps(page, service, site):
@@ -405,6 +506,64 @@ async def test_large_result_shows_first_500(page, own_documents):
     await show_all.click()
     await expect(page.locator("#changes tbody tr")).to_have_count(BULK_ADDED_ROWS)
     await expect(show_all).to_be_hidden()
+
+
+async def test_renamed_and_moved_columns_shown(page, own_documents):
+    own_site, own_service = own_documents
+    await page.goto(own_service.url)
+    await fill_form(
+        page,
+        f"{own_site.url}/sheet/columns.baseline",
+        f"{own_site.url}/sheet/columns.target",
+        f"demo_sid={own_site.token}",
+    )
+    await page.click("#submit")
+    await expect_result(page)
+
+    summary = page.locator("#summary")
+    await expect(summary.locator("[data-count=columns_renamed]")).to_have_text("1")
+    await expect(summary.locator("[data-count=columns_moved]")).to_have_text("1")
+    await expect(summary.locator("[data-count=columns_added]")).to_have_text("0")
+    await expect(summary.locator("[data-count=columns_removed]")).to_have_text("0")
+    await expect(summary.locator("[data-count=rows_modified]")).to_have_text("1")
+
+    await expect(page.locator("#columns-change")).to_be_visible()
+    rename = page.locator("#columns-renamed .column-rename")
+    await expect(rename).to_have_count(1)
+    await expect(rename).to_have_text(re.compile(r"^列改名\s*城市\s*→\s*所在城市$"))
+    await expect(page.locator("#columns-moved-line")).to_be_visible()
+    await expect(page.locator("#columns-moved .chip")).to_have_text(["备注"])
+    await expect(page.locator("#columns-added-line")).to_be_hidden()
+    await expect(page.locator("#columns-removed-line")).to_be_hidden()
+    await expect(page.locator("#result-meta")).to_contain_text("自动识别的键列：编号")
+
+    # The cell change names the column as the baseline does, with both addresses.
+    modified = page.locator("#changes tbody tr[data-kind=modified]")
+    await expect(modified).to_have_count(1)
+    await expect(modified.locator(".cell-column")).to_have_text("城市")
+    await expect(modified.locator(".cell-address")).to_have_text("B4 → C4")
+    await expect(modified.locator("del.old")).to_have_text("广州")
+    await expect(modified.locator("ins.new")).to_have_text("广州市")
+
+    await page.click("#lang-switch button[data-lang='en']")
+    await expect(rename).to_have_text(re.compile(r"^Column renamed\s*城市\s*→\s*所在城市$"))
+    await expect(page.locator("#columns-moved-line")).to_contain_text("Columns moved")
+    await expect(summary.locator(".count-card", has=page.locator("[data-count=columns_renamed]"))).to_contain_text("Columns renamed")
+    await expect(page.locator("#result-meta")).to_contain_text("Key found automatically: 编号")
+
+    # A typed key is the user's, whether or not the automatic key is on.
+    await page.fill("#key", "编号")
+    await page.uncheck("#auto-key")
+    async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
+        await page.click("#submit")
+    options = (await sent.value).post_data_json["options"]
+    assert options["key"] == ["编号"]
+    assert options["auto_key"] is False
+    await expect_result(page)
+    await expect(page.locator("#result-meta")).to_contain_text("Key: 编号")
+    await expect(page.locator("#result-meta")).not_to_contain_text("automatically")
+    await expect(summary.locator("[data-count=columns_renamed]")).to_have_text("1")
+    await expect(page.locator("#changes tbody tr[data-kind=modified] .cell-column")).to_have_text("城市")
 
 
 async def test_invalid_request_shows_message_and_hint(page, service, site):

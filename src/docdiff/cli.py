@@ -20,6 +20,7 @@ from rich.text import Text
 
 from docdiff.diff import CompareOptions, DiffResult, diff_tables, load_table
 from docdiff.diff.render import render_changes, render_summary
+from docdiff.diff.report import render_daff_csv, render_xlsx
 from docdiff.errors import DocdiffError
 from docdiff.i18n import lang_from_env, translate
 
@@ -156,6 +157,23 @@ def _report_error(error: dict, lang: str) -> None:
         stderr.print(translate("cli.hint", lang, hint=error["hint"]), soft_wrap=True, markup=False)
 
 
+XlsxOption = Annotated[
+    Optional[Path], typer.Option("--xlsx", help="Also write the highlighted XLSX report to this file.")
+]
+DaffOption = Annotated[
+    Optional[Path], typer.Option("--daff", help="Also write the diff in daff's highlighter CSV format to this file.")
+]
+
+
+def _write_report(path: Path | None, content: bytes, lang: str) -> None:
+    if path is None:
+        return
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        _fail(translate("cli.file_unwritable", lang, path=path, detail=exc.strerror))
+
+
 KeyOption = Annotated[
     Optional[list[str]], typer.Option("--key", "-k", help="Key column that identifies a row; repeat for a composite key.")
 ]
@@ -213,6 +231,8 @@ def compare(
     dates: DatesOption = True,
     tolerance: ToleranceOption = 0.0,
     auto_key: AutoKeyOption = True,
+    xlsx: XlsxOption = None,
+    daff: DaffOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON on stdout.")] = False,
     limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
 ) -> None:
@@ -238,11 +258,18 @@ def compare(
 
     final = None
     try:
-        with CompareClient(server) as client, ProgressView(stderr, lang) as view:
-            for event in client.events(request):
-                view.show(event)
-                if event.terminal:
-                    final = event
+        with CompareClient(server) as client:
+            with ProgressView(stderr, lang) as view:
+                for event in client.events(request):
+                    view.show(event)
+                    if event.terminal:
+                        final = event
+            if final is not None and final.event == "result":
+                job_id = final.data["job_id"]
+                if xlsx is not None:
+                    _write_report(xlsx, client.report(job_id, "xlsx"), lang)
+                if daff is not None:
+                    _write_report(daff, client.report(job_id, "csv"), lang)
     except ServiceError as exc:
         _report_error(exc.error, lang)
         raise typer.Exit(EXIT_ERROR)
@@ -270,6 +297,8 @@ def diff(
     tolerance: ToleranceOption = 0.0,
     auto_key: AutoKeyOption = True,
     sheet: Annotated[Optional[str], typer.Option(help="XLSX sheet to compare on both sides; default: the first non-empty.")] = None,
+    xlsx: XlsxOption = None,
+    daff: DaffOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the payload as JSON.")] = False,
     limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
 ) -> None:
@@ -292,6 +321,10 @@ def diff(
     except DocdiffError as error:
         _report_error(error.to_dict(lang), lang)
         raise typer.Exit(EXIT_ERROR)
+    if xlsx is not None:
+        _write_report(xlsx, render_xlsx(tables[0], tables[1], result, lang), lang)
+    if daff is not None:
+        _write_report(daff, render_daff_csv(tables[0], tables[1], result).encode("utf-8"), lang)
     raise typer.Exit(_report(result, as_json, limit, lang))
 
 

@@ -100,6 +100,12 @@ class CompareClient:
         _raise_for_error(response)
         return response.json()
 
+    def report(self, job_id: str, extension: str) -> bytes:
+        """Download a finished job's report: `xlsx` (highlighted workbook) or `csv` (daff format)."""
+        response = self._http.get(f"/api/jobs/{job_id}/report.{extension}")
+        _raise_for_error(response)
+        return response.content
+
 
 class AsyncCompareClient:
     def __init__(self, server: str = DEFAULT_SERVER, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> None:
@@ -157,6 +163,11 @@ class AsyncCompareClient:
         response = await self._http.get(f"/api/jobs/{job_id}")
         await _araise_for_error(response)
         return response.json()
+
+    async def report(self, job_id: str, extension: str) -> bytes:
+        response = await self._http.get(f"/api/jobs/{job_id}/report.{extension}")
+        await _araise_for_error(response)
+        return response.content
 
 
 class ServiceError(Exception):

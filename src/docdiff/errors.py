@@ -131,3 +131,8 @@ class InternalError(DocdiffError):
 class JobNotFound(DocdiffError):
     code = "job_not_found"
     status_code = 404
+
+
+class ReportNotReady(DocdiffError):
+    code = "report_not_ready"
+    status_code = 409

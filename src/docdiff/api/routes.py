@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from docdiff.api.sse import job_event_stream, parse_last_event_id
-from docdiff.errors import JobNotFound
+from docdiff.errors import InvalidRequest, JobNotFound, ReportNotReady
 from docdiff.jobs import CompareRequest, Job
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -56,6 +56,29 @@ async def job_events(
     after = parse_last_event_id(last_event_id_header, last_event_id)
     settings = request.app.state.settings
     return job_event_stream(request.app.state.store, job, after, settings.ping_interval_s)
+
+
+REPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@router.get("/api/jobs/{job_id}/report.{extension}")
+async def job_report(request: Request, job_id: str, extension: str) -> Response:
+    """Return the highlighted workbook (`xlsx`) or daff's highlighter CSV (`csv`) of a finished job."""
+    job = _job(request, job_id)
+    if extension not in REPORT_TYPES:
+        raise InvalidRequest(detail=f"unknown report type {extension!r}; use report.xlsx or report.csv")
+    content = job.reports.get(extension)
+    if content is None:
+        raise ReportNotReady(job_id=job_id, status=job.status.value)
+    filename = f"docdiff-{job.id}.{extension}"
+    return Response(
+        content,
+        media_type=REPORT_TYPES[extension],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.delete("/api/jobs/{job_id}")

@@ -82,6 +82,7 @@ class Job:
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     events: list[JobEvent] = field(default_factory=list)
+    reports: dict[str, bytes] = field(default_factory=dict)
 
     def elapsed_ms(self) -> int:
         return int((time.monotonic() - self.started_monotonic) * 1000)
@@ -97,6 +98,12 @@ class Job:
             "timings_ms": self.timings_ms,
             "status_url": f"/api/jobs/{self.id}",
             "events_url": f"/api/jobs/{self.id}/events",
+            "report_urls": {
+                "xlsx": f"/api/jobs/{self.id}/report.xlsx",
+                "csv": f"/api/jobs/{self.id}/report.csv",
+            }
+            if self.reports
+            else {},
             "last_event_id": self.events[-1].id if self.events else 0,
             "result": self.result,
             "error": self.error,

@@ -14,7 +14,8 @@ import asyncio
 import logging
 from typing import Any
 
-from docdiff.diff import CompareOptions, Table, diff_tables, load_table
+from docdiff.diff import CompareOptions, DiffResult, Table, diff_tables, load_table
+from docdiff.diff.report import render_daff_csv, render_xlsx
 from docdiff.download import BrowserPool, parse_cookies, resolve_profile
 from docdiff.download.browser import ExportedFile
 from docdiff.download.cookies import Cookie
@@ -147,9 +148,19 @@ class _JobRun:
 
         self.stage = "diff"
         await self.emit("diff", "started", "progress.diff.started")
-        result = await asyncio.to_thread(diff_tables, baseline, target, self.options())
+        result, reports = await asyncio.to_thread(self.compare, baseline, target)
+        self.job.reports = reports
         await self.emit("diff", "done", "progress.diff.done", changes=len(result.changes))
         return result.model_dump(mode="json")
+
+    def compare(self, baseline: Table, target: Table) -> tuple[DiffResult, dict[str, bytes]]:
+        """Diff the tables and render the downloadable reports, off the event loop."""
+        result = diff_tables(baseline, target, self.options())
+        reports = {
+            "xlsx": render_xlsx(baseline, target, result, self.job.lang),
+            "csv": render_daff_csv(baseline, target, result).encode("utf-8"),
+        }
+        return result, reports
 
     def options(self) -> CompareOptions:
         return self.request.options

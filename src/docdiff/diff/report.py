@@ -1,0 +1,270 @@
+"""Whole-sheet renderings of a diff: a highlighted XLSX workbook and daff's highlighter CSV.
+
+Both show the target sheet row by row, with removed baseline rows placed
+just after the target row of the baseline row above them, as `changes` is
+ordered. Rows that no change mentions are unchanged: they pair, in order,
+the baseline rows that no change mentions (the alignment keeps unchanged
+rows in order), which is how these renderings find their baseline side.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+import xlsxwriter
+
+from docdiff.diff.load import Table
+from docdiff.diff.model import DiffResult, RowChange
+from docdiff.i18n import translate
+
+# Solid fills, because online sheet editors import fills but drop comments
+# and conditional formats.
+FILLS = {
+    "added": "#C6EFCE",
+    "removed": "#FFC7CE",
+    "modified": "#FFEB9C",
+    "moved": "#DDEBF7",
+    "header": "#D9D9D9",
+}
+
+
+@dataclass
+class SheetRow:
+    kind: str  # added, removed, modified, moved or unchanged
+    baseline: int | None  # 0-based data row index
+    target: int | None
+    change: RowChange | None = None
+
+
+def sheet_rows(baseline: Table, target: Table, result: DiffResult) -> list[SheetRow]:
+    """Return every row of both sides in display order."""
+    first_b = baseline.first_data_row
+    first_t = target.first_data_row
+    by_target: dict[int, RowChange] = {}
+    removed: list[RowChange] = []
+    mentioned_b: set[int] = set()
+    for change in result.changes:
+        if change.baseline_row is not None:
+            mentioned_b.add(change.baseline_row - first_b)
+        if change.target_row is None:
+            removed.append(change)
+        else:
+            by_target[change.target_row - first_t] = change
+
+    unchanged_b = iter(index for index in range(baseline.height) if index not in mentioned_b)
+    target_of_baseline: dict[int, int] = {}
+    rows: list[SheetRow] = []
+    for t in range(target.height):
+        change = by_target.get(t)
+        if change is None:
+            b = next(unchanged_b)
+            rows.append(SheetRow("unchanged", b, t))
+        else:
+            b = None if change.baseline_row is None else change.baseline_row - first_b
+            rows.append(SheetRow(change.kind, b, t, change))
+        if b is not None:
+            target_of_baseline[b] = len(rows) - 1
+
+    placed: list[tuple[float, int, SheetRow]] = [(position, 1, row) for position, row in enumerate(rows)]
+    for change in removed:
+        b = change.baseline_row - first_b
+        above = max((index for index in target_of_baseline if index < b), default=None)
+        position = -0.5 if above is None else target_of_baseline[above] + 0.5
+        placed.append((position, 0, SheetRow("removed", b, None, change)))
+    placed.sort(key=lambda entry: (entry[0], entry[2].baseline if entry[2].baseline is not None else -1))
+    return [row for _, _, row in placed]
+
+
+def output_columns(result: DiffResult) -> list[tuple[str | None, str | None]]:
+    """Return (baseline name, target name) per output column: target order, then removed columns."""
+    renamed = {rename.target: rename.baseline for rename in result.columns_renamed}
+    baseline_names = {name for name in result.baseline.header}
+    columns = []
+    for name in result.target.header:
+        if name in renamed:
+            columns.append((renamed[name], name))
+        elif name in result.columns_added:
+            columns.append((None, name))
+        else:
+            match = next((b for b in baseline_names if _same(b, name)), name)
+            columns.append((match, name))
+    columns.extend((name, None) for name in result.columns_removed)
+    return columns
+
+
+def _same(left: str, right: str) -> bool:
+    from docdiff.diff.columns import column_match_name
+
+    return column_match_name(left) == column_match_name(right)
+
+
+def _row_values(baseline: Table, target: Table, row: SheetRow, columns) -> list[str]:
+    values = []
+    for baseline_name, target_name in columns:
+        if row.target is not None and target_name is not None:
+            values.append(target.data[target_name][row.target])
+        elif row.baseline is not None and baseline_name is not None:
+            values.append(baseline.data[baseline_name][row.baseline])
+        else:
+            values.append("")
+    return values
+
+
+def render_xlsx(baseline: Table, target: Table, result: DiffResult, lang: str = "zh-CN") -> bytes:
+    """Build the highlighted workbook: a diff sheet of every row and a summary sheet."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    formats = {
+        kind: workbook.add_format({"bg_color": color, "pattern": 1, "text_wrap": True, "valign": "top"})
+        for kind, color in FILLS.items()
+    }
+    formats["header"].set_bold()
+    plain = workbook.add_format({"text_wrap": True, "valign": "top"})
+
+    _write_diff_sheet(workbook, formats, plain, baseline, target, result, lang)
+    _write_summary_sheet(workbook, formats, result, lang)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_diff_sheet(workbook, formats, plain, baseline, target, result, lang) -> None:
+    sheet = workbook.add_worksheet(translate("report.sheet.diff", lang))
+    columns = output_columns(result)
+    labels = [
+        translate("report.col.change", lang),
+        translate("report.col.baseline_row", lang),
+        translate("report.col.target_row", lang),
+    ]
+    header = labels + [target_name or baseline_name for baseline_name, target_name in columns]
+    header.append(translate("report.col.old_values", lang))
+    sheet.write_row(0, 0, header, formats["header"])
+    sheet.freeze_panes(1, 3)
+
+    for line, row in enumerate(sheet_rows(baseline, target, result), start=1):
+        values = _row_values(baseline, target, row, columns)
+        row_format = formats.get(row.kind, plain)
+        changed = {cell.column: cell for cell in row.change.cells} if row.change else {}
+        label = translate(f"cli.kind.{row.kind}", lang) if row.kind != "unchanged" else ""
+        if row.change is not None and row.change.moved and row.kind == "modified":
+            label += " + " + translate("cli.kind.moved", lang)
+        sheet.write_string(line, 0, label, row_format if row.kind != "unchanged" else plain)
+        _write_number(sheet, line, 1, None if row.baseline is None else baseline.row_number(row.baseline), plain)
+        _write_number(sheet, line, 2, None if row.target is None else target.row_number(row.target), plain)
+        for position, ((baseline_name, _), value) in enumerate(zip(columns, values), start=3):
+            if row.kind == "modified":
+                cell_format = formats["modified"] if baseline_name in changed else plain
+            elif row.kind in ("added", "removed", "moved"):
+                cell_format = row_format
+            else:
+                cell_format = plain
+            sheet.write_string(line, position, value, cell_format)
+        old_values = "\n".join(f"{cell.column}: {cell.old}" for cell in changed.values())
+        sheet.write_string(line, len(header) - 1, old_values, plain)
+
+    sheet.set_column(0, 2, 10)
+    sheet.set_column(3, len(header) - 1, 18)
+
+
+def _write_number(sheet, line: int, column: int, value: int | None, cell_format) -> None:
+    if value is None:
+        sheet.write_blank(line, column, None, cell_format)
+    else:
+        sheet.write_number(line, column, value, cell_format)
+
+
+def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> None:
+    sheet = workbook.add_worksheet(translate("report.sheet.summary", lang))
+    summary = result.summary
+    lines: list[tuple[str, object]] = [
+        (translate("report.baseline", lang), result.baseline.source),
+        (translate("report.target", lang), result.target.source),
+        (translate("report.alignment", lang), ", ".join(result.key) or translate("cli.content", lang)),
+    ]
+    if summary.title_changed:
+        lines.append((translate("report.title", lang), f"{result.baseline.title or ''} → {result.target.title or ''}"))
+    for field, value in summary.model_dump().items():
+        if field != "title_changed":
+            lines.append((translate(f"report.count.{field}", lang), value))
+    lines.append((translate("report.columns_added", lang), ", ".join(result.columns_added)))
+    lines.append((translate("report.columns_removed", lang), ", ".join(result.columns_removed)))
+    lines.append(
+        (
+            translate("report.columns_renamed", lang),
+            ", ".join(f"{r.baseline} → {r.target}" for r in result.columns_renamed),
+        )
+    )
+    lines.append((translate("report.columns_moved", lang), ", ".join(result.columns_moved)))
+    for line, (label, value) in enumerate(lines):
+        sheet.write_string(line, 0, label, formats["header"])
+        if isinstance(value, int):
+            sheet.write_number(line, 1, value)
+        else:
+            sheet.write_string(line, 1, str(value))
+    legend = len(lines) + 1
+    for offset, kind in enumerate(("added", "removed", "modified", "moved")):
+        sheet.write_string(legend + offset, 0, translate(f"cli.kind.{kind}", lang), formats[kind])
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 60)
+
+
+def render_daff_csv(baseline: Table, target: Table, result: DiffResult) -> str:
+    """Write the diff in daff's highlighter format: an action column, then the cells.
+
+    Actions: `!` schema row (`+++` added, `---` removed, `:` moved and
+    `(old name)` renamed columns), `@@` header, `+++` added row, `---`
+    removed row, `->` modified row with changed cells as `old->new`, `:`
+    moved row, `...` for runs of unchanged rows left out.
+    """
+    columns = output_columns(result)
+    renamed = {rename.baseline for rename in result.columns_renamed}
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\n")
+
+    schema = []
+    for baseline_name, target_name in columns:
+        if baseline_name is None:
+            schema.append("+++")
+        elif target_name is None:
+            schema.append("---")
+        elif baseline_name in renamed:
+            schema.append(f"({baseline_name})")
+        elif baseline_name in result.columns_moved:
+            schema.append(":")
+        else:
+            schema.append("")
+    if any(schema):
+        writer.writerow(["!", *schema])
+    writer.writerow(["@@", *[target_name or baseline_name for baseline_name, target_name in columns]])
+
+    skipped = False
+    for row in sheet_rows(baseline, target, result):
+        if row.kind == "unchanged":
+            skipped = True
+            continue
+        if skipped:
+            writer.writerow(["...", *[""] * len(columns)])
+            skipped = False
+        writer.writerow(_daff_row(baseline, target, row, columns))
+    if skipped:
+        writer.writerow(["...", *[""] * len(columns)])
+    return output.getvalue()
+
+
+def _daff_row(baseline: Table, target: Table, row: SheetRow, columns) -> list[str]:
+    values = _row_values(baseline, target, row, columns)
+    if row.kind == "added":
+        return ["+++", *values]
+    if row.kind == "removed":
+        return ["---", *values]
+    if row.kind == "moved":
+        return [":", *values]
+
+    changed = {cell.column: cell for cell in row.change.cells}
+    arrow = "->"
+    while any(arrow in cell.old or arrow in cell.new for cell in changed.values()):
+        arrow = "-" + arrow
+    cells = []
+    for (baseline_name, _), value in zip(columns, values):
+        cell = changed.get(baseline_name)
+        cells.append(f"{cell.old}{arrow}{cell.new}" if cell else value)
+    return [arrow, *cells]

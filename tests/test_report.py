@@ -1,0 +1,107 @@
+"""The whole-sheet reports: daff's highlighter CSV and the highlighted XLSX workbook."""
+
+import csv
+import io
+
+import daff
+import openpyxl
+
+from docdiff.diff import CompareOptions, diff_tables, load_table
+from docdiff.diff.report import FILLS, render_daff_csv, render_xlsx, sheet_rows
+from tests.servers import DOCUMENTS
+
+BASE = "id,name,city\n1,Ann,Paris\n2,Bob,Rome\n3,Cid,Oslo\n4,Dee,Kyiv\n5,Eve,Lima\n"
+TARGET = "id,name,city\n1,Ann,Paris\n2,Bob,Milan\n9,New,Bern\n3,Cid,Oslo\n5,Eve,Lima\n"
+
+
+def table(text: str):
+    return load_table(text.encode("utf-8"), "t.csv")
+
+
+def daff_patch(baseline_text: str, patch_text: str) -> list[list[str]]:
+    rows = [list(row) for row in csv.reader(io.StringIO(baseline_text))]
+    patch = [[cell if cell != "" or index == 0 else None for index, cell in enumerate(row)]
+             for row in csv.reader(io.StringIO(patch_text))]
+    view = daff.PythonTableView(rows)
+    daff.HighlightPatch(view, daff.PythonTableView(patch)).apply()
+    return view.data
+
+
+def test_daff_patch_of_our_diff_rebuilds_target():
+    baseline, target = table(BASE), table(TARGET)
+    text = render_daff_csv(baseline, target, diff_tables(baseline, target))
+    expected = [list(row) for row in csv.reader(io.StringIO(TARGET))]
+    assert daff_patch(BASE, text) == expected
+
+
+def test_daff_rows_use_daff_actions():
+    baseline, target = table(BASE), table(TARGET)
+    lines = render_daff_csv(baseline, target, diff_tables(baseline, target)).splitlines()
+    assert lines[0] == "@@,id,name,city"
+    assert "->,2,Bob,Rome->Milan" in lines
+    assert "+++,9,New,Bern" in lines
+    assert "---,4,Dee,Kyiv" in lines
+    assert lines[1].startswith("...")
+
+
+def test_daff_arrow_avoids_values_containing_arrow():
+    baseline = table("k,v\na,x->y\n")
+    target = table("k,v\na,z\n")
+    text = render_daff_csv(baseline, target, diff_tables(baseline, target, CompareOptions(key=["k"])))
+    assert "-->,a,x->y-->z" in text.splitlines()
+
+
+def test_daff_schema_row_for_column_changes():
+    baseline = table("id,name,city,phone\n1,Ann,Paris,1\n2,Bob,Rome,2\n")
+    target = table("id,name,town,zip\n1,Ann,Paris,75\n2,Bob,Rome,00\n")
+    text = render_daff_csv(baseline, target, diff_tables(baseline, target))
+    assert text.splitlines()[0] == "!,,,(city),+++,---"
+    assert text.splitlines()[1] == "@@,id,name,town,zip,phone"
+
+
+def test_sheet_rows_cover_both_sides_once():
+    baseline = load_table((DOCUMENTS / "sp500-2024" / "baseline.csv").read_bytes(), "b.csv")
+    target = load_table((DOCUMENTS / "sp500-2024" / "target.csv").read_bytes(), "t.csv")
+    rows = sheet_rows(baseline, target, diff_tables(baseline, target))
+    assert sorted(row.target for row in rows if row.target is not None) == list(range(target.height))
+    assert sorted(row.baseline for row in rows if row.baseline is not None) == list(range(baseline.height))
+
+
+def test_xlsx_report_fills_and_old_values():
+    baseline, target = table(BASE), table(TARGET)
+    content = render_xlsx(baseline, target, diff_tables(baseline, target), "en")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["Diff", "Summary"]
+    sheet = workbook["Diff"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Change", "Baseline row", "Target row", "id", "name", "city", "Old values")
+    assert len(rows) == 1 + 6
+
+    def fill(row: int, column: int) -> str:
+        return "#" + sheet.cell(row, column).fill.fgColor.rgb[-6:]
+
+    modified = next(index for index, row in enumerate(rows, start=1) if row[0] == "modified")
+    assert rows[modified - 1][6] == "city: Rome"
+    assert fill(modified, 6) == FILLS["modified"]
+    assert sheet.cell(modified, 5).fill.fill_type is None
+    added = next(index for index, row in enumerate(rows, start=1) if row[0] == "added")
+    assert fill(added, 4) == FILLS["added"]
+    removed = next(index for index, row in enumerate(rows, start=1) if row[0] == "removed")
+    assert rows[removed - 1][1:3] == (5, None)
+    assert fill(removed, 5) == FILLS["removed"]
+
+
+def test_xlsx_summary_sheet_in_chinese():
+    baseline = table(BASE)
+    target = table(BASE.replace("id,name,city", "id,name,town").replace("Rome", "Milan") + "6,Fay,Bonn\n")
+    content = render_xlsx(baseline, target, diff_tables(baseline, target), "zh-CN")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["差异", "摘要"]
+    summary = {row[0]: row[1] for row in workbook["摘要"].iter_rows(values_only=True) if row[0]}
+    assert summary["新增行"] == 1
+    assert summary["删除行"] == 0
+    assert summary["修改行"] == 1
+    assert summary["改名列"] == "city → town"
+    header = next(workbook["差异"].iter_rows(values_only=True))
+    assert header[:3] == ("变化", "基线行", "目标行")
+    assert "town" in header
