@@ -78,7 +78,6 @@ def write_own_documents(folder: Path) -> None:
     (bulk / "target.csv").write_text("ID,Value\n1,one\n" + added, encoding="utf-8")
 
     # 城市 is renamed 所在城市 and one city changes; 备注 moves to the front.
-    # 编号 is the leftmost unique column, so it is the automatic key.
     columns = folder / "columns"
     columns.mkdir()
     (columns / "baseline.csv").write_text(
@@ -345,17 +344,40 @@ async def test_stars_result_filter_and_download(page, service, site):
     await expect(page.locator("#changes tbody tr[data-kind=modified]")).to_have_count(92)
 
 
-async def test_negative_tolerance_blocks_submit(page, service, site):
+async def test_form_sends_every_option(page, service, site):
     await page.goto(service.url)
-    await fill_form(page, site.sheet(SP500_BASELINE), site.sheet(SP500_TARGET), site.cookie)
+    # The service rejects this host before opening any document, so the job ends at once.
+    await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie, key="序号，负责人")
+    await page.uncheck("#stars-by-value")
+    await page.uncheck("#dates-by-value")
+    await page.uncheck("#auto-key")
+    await page.check("#ignore-case")
+    await page.uncheck("#trim-whitespace")
+    await page.select_option("#format", "xlsx")
+
+    # A negative tolerance fails the browser's own check, so no job starts:
+    # the submit handler would show the progress panel before its first await.
     await page.fill("#numeric-tolerance", "-1")
-
-    # The submit handler would show the progress panel before its first await.
     await page.click("#submit")
-
     assert await page.locator("#numeric-tolerance").evaluate("element => element.validity.rangeUnderflow")
     await expect(page.locator("#progress-panel")).to_be_hidden()
-    await expect(page.locator("#submit")).to_be_enabled()
+
+    await page.fill("#numeric-tolerance", "2")
+    async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
+        await page.click("#submit")
+    body = (await sent.value).post_data_json
+    assert body["format"] == "xlsx"
+    assert body["options"] == {
+        "key": ["序号", "负责人"],
+        "auto_key": False,
+        "ignore_case": True,
+        "trim_whitespace": False,
+        "stars_by_value": False,
+        "numbers_by_value": True,
+        "dates_by_value": False,
+        "numeric_tolerance": 2,
+    }
+    await expect_error(page, "host_not_allowed")
 
 
 async def test_expired_cookie_shows_cookie_steps(page, service, site):
@@ -516,6 +538,7 @@ async def test_renamed_and_moved_columns_shown(page, own_documents):
         f"{own_site.url}/sheet/columns.baseline",
         f"{own_site.url}/sheet/columns.target",
         f"demo_sid={own_site.token}",
+        key="编号",
     )
     await page.click("#submit")
     await expect_result(page)
@@ -535,7 +558,8 @@ async def test_renamed_and_moved_columns_shown(page, own_documents):
     await expect(page.locator("#columns-moved .chip")).to_have_text(["备注"])
     await expect(page.locator("#columns-added-line")).to_be_hidden()
     await expect(page.locator("#columns-removed-line")).to_be_hidden()
-    await expect(page.locator("#result-meta")).to_contain_text("自动识别的键列：编号")
+    await expect(page.locator("#result-meta")).to_contain_text("键列：编号")
+    await expect(page.locator("#result-meta")).not_to_contain_text("自动识别")
 
     # The cell change names the column as the baseline does, with both addresses.
     modified = page.locator("#changes tbody tr[data-kind=modified]")
@@ -549,21 +573,7 @@ async def test_renamed_and_moved_columns_shown(page, own_documents):
     await expect(rename).to_have_text(re.compile(r"^Column renamed\s*城市\s*→\s*所在城市$"))
     await expect(page.locator("#columns-moved-line")).to_contain_text("Columns moved")
     await expect(summary.locator(".count-card", has=page.locator("[data-count=columns_renamed]"))).to_contain_text("Columns renamed")
-    await expect(page.locator("#result-meta")).to_contain_text("Key found automatically: 编号")
-
-    # A typed key is the user's, whether or not the automatic key is on.
-    await page.fill("#key", "编号")
-    await page.uncheck("#auto-key")
-    async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
-        await page.click("#submit")
-    options = (await sent.value).post_data_json["options"]
-    assert options["key"] == ["编号"]
-    assert options["auto_key"] is False
-    await expect_result(page)
     await expect(page.locator("#result-meta")).to_contain_text("Key: 编号")
-    await expect(page.locator("#result-meta")).not_to_contain_text("automatically")
-    await expect(summary.locator("[data-count=columns_renamed]")).to_have_text("1")
-    await expect(page.locator("#changes tbody tr[data-kind=modified] .cell-column")).to_have_text("城市")
 
 
 async def test_invalid_request_shows_message_and_hint(page, service, site):

@@ -59,7 +59,7 @@ def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl
 
 def align_by_content(baseline: pl.DataFrame, target: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Return the matched pairs (b, t, similarity); similarity is null for exact matches."""
-    anchors = _exact_anchors(baseline, target, baseline.columns)
+    anchors = exact_anchors(baseline, target, baseline.columns)
     return _pair_leftovers(baseline, target, anchors, threshold)
 
 
@@ -68,18 +68,18 @@ def _pair_leftovers(
 ) -> pl.DataFrame:
     anchors = anchors.sort("b")
     skeleton = anchors.filter(pl.Series(longest_increasing_mask(anchors["t"].to_list()), dtype=pl.Boolean))
-    left_b = _unmatched(baseline.height, anchors["b"])
-    left_t = _unmatched(target.height, anchors["t"])
+    left_b = unmatched(baseline.height, anchors["b"])
+    left_t = unmatched(target.height, anchors["t"])
     paired = pair_by_similarity(baseline, target, left_b, left_t, skeleton, threshold)
     return pl.concat([anchors, paired]).sort("b")
 
 
-def _unmatched(height: int, matched: pl.Series) -> list[int]:
+def unmatched(height: int, matched: pl.Series) -> list[int]:
     indices = pl.Series("index", range(height), dtype=pl.UInt32)
     return indices.filter(~indices.is_in(matched.implode())).to_list()
 
 
-def _exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+def exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     if not columns:
         return pl.DataFrame(schema=PAIR_SCHEMA)
     left = baseline.select(pl.struct(columns).hash().alias("_row")).with_row_index("b")

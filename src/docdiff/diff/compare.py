@@ -11,7 +11,7 @@ from bisect import bisect_left
 
 import polars as pl
 
-from docdiff.diff.align import align_by_content, align_by_key, longest_increasing_mask
+from docdiff.diff.align import align_by_content, align_by_key, exact_anchors, longest_increasing_mask, unmatched
 from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns
 from docdiff.diff.keys import find_key
 from docdiff.diff.load import Table
@@ -24,7 +24,7 @@ from docdiff.diff.model import (
     SheetInfo,
     Summary,
 )
-from docdiff.diff.normalize import normalize_frame, numeric_value
+from docdiff.diff.normalize import basic_frame, numeric_value, value_frame
 from docdiff.errors import InvalidRequest
 
 
@@ -43,12 +43,30 @@ def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) 
     return resolved
 
 
-def normalized(table: Table, columns: list[str], options: CompareOptions) -> pl.DataFrame:
-    """Return the cells to compare as columns `k0..kN`, normalised as the options say."""
+def cells_to_compare(table: Table, columns: list[str], options: CompareOptions) -> pl.DataFrame:
+    """Return the cells to compare as columns `k0..kN`, with whitespace and case rules applied."""
     if not columns:
         return pl.DataFrame(schema={})
     cells = table.data.select(pl.col(name).alias(f"k{i}") for i, name in enumerate(columns))
-    return normalize_frame(cells, options)
+    return basic_frame(cells, options)
+
+
+def with_values_normalized(frame: pl.DataFrame, rows: list[int], options: CompareOptions) -> pl.DataFrame:
+    """Return `frame` with the value rules applied to `rows` only.
+
+    Rows that matched as text need no value rules, so alignment runs them
+    only on the rows left over, which are few when the sides are similar.
+    """
+    if not rows or not frame.columns:
+        return frame
+    indices = pl.Series(rows, dtype=pl.UInt32)
+    normalized = value_frame(frame[indices], options)
+    columns = []
+    for name in frame.columns:
+        column = frame[name].clone()
+        column.scatter(indices, normalized[name])
+        columns.append(column)
+    return pl.DataFrame(columns)
 
 
 def sheet_info(table: Table) -> SheetInfo:
@@ -73,26 +91,19 @@ def diff_tables(baseline: Table, target: Table, options: CompareOptions | None =
     ignored = _resolve_columns(options.ignore_columns, columns.pairs, "ignored")
     compared = [pair for pair in columns.pairs if pair not in ignored]
 
-    left = normalized(baseline, [b for b, _ in compared], options)
-    right = normalized(target, [t for _, t in compared], options)
+    left = cells_to_compare(baseline, [b for b, _ in compared], options)
+    right = cells_to_compare(target, [t for _, t in compared], options)
     key_source = "user" if key else None
     if not key and options.auto_key and compared:
         found = find_key(left, right)
         key = [compared[int(name[1:])] for name in found]
         key_source = "auto" if key else None
 
-    if key:
-        key_columns = [f"k{compared.index(pair)}" for pair in key]
-        threshold = options.similarity_threshold if key_source == "auto" else None
-        matched = align_by_key(left, right, key_columns, threshold)
-    else:
-        matched = align_by_content(left, right, options.similarity_threshold)
-
-    matched = matched.sort("b")
+    matched = _align_rows(left, right, [f"k{compared.index(pair)}" for pair in key], key_source, options)
     moved = pl.Series(longest_increasing_mask(matched["t"].to_list()), dtype=pl.Boolean).not_()
     matched = matched.with_columns(moved.alias("moved"))
 
-    changed = _changed_cells(left, right, matched, options.numeric_tolerance)
+    changed = _changed_cells(left, right, matched, options)
     changes, summary = _row_changes(baseline, target, compared, matched, changed)
     _count_columns(summary, columns)
     summary.title_changed = (baseline.title or "") != (target.title or "")
@@ -113,6 +124,26 @@ def diff_tables(baseline: Table, target: Table, options: CompareOptions | None =
     )
 
 
+def _align_rows(
+    left: pl.DataFrame, right: pl.DataFrame, key: list[str], key_source: str | None, options: CompareOptions
+) -> pl.DataFrame:
+    """Match rows as text first, then again with the value rules on the rows left over."""
+    if key_source == "user":
+        left = left.with_columns(value_frame(left.select(key), options))
+        right = right.with_columns(value_frame(right.select(key), options))
+        return align_by_key(left, right, key).sort("b")
+
+    if key:
+        first = align_by_key(left, right, key)
+    else:
+        first = exact_anchors(left, right, left.columns)
+    left = with_values_normalized(left, unmatched(left.height, first["b"]), options)
+    right = with_values_normalized(right, unmatched(right.height, first["t"]), options)
+    if key:
+        return align_by_key(left, right, key, options.similarity_threshold).sort("b")
+    return align_by_content(left, right, options.similarity_threshold).sort("b")
+
+
 def _count_columns(summary: Summary, columns: ColumnMatch) -> None:
     summary.columns_added = len(columns.added)
     summary.columns_removed = len(columns.removed)
@@ -121,27 +152,37 @@ def _count_columns(summary: Summary, columns: ColumnMatch) -> None:
 
 
 def _changed_cells(
-    left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFrame, tolerance: float
+    left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFrame, options: CompareOptions
 ) -> pl.DataFrame:
-    """Return (pair, column) for every differing cell of the matched pairs."""
+    """Return (pair, column) for every differing cell of the matched pairs.
+
+    Cells are compared as text first; only the cells that differ as text
+    go through the value rules and the numeric tolerance.
+    """
     if not left.columns or matched.height == 0:
         return pl.DataFrame(schema={"pair": pl.UInt32, "column": pl.UInt32})
     gathered_left = left[matched["b"]]
     gathered_right = right[matched["t"]]
     parts = []
     for position, name in enumerate(left.columns):
-        differs = gathered_left[name] != gathered_right[name]
-        if tolerance > 0:
-            values = pl.DataFrame({"old": gathered_left[name], "new": gathered_right[name]}).select(
-                (numeric_value(pl.col("old")) - numeric_value(pl.col("new"))).abs().alias("delta")
-            )["delta"]
-            differs = differs & ~(values <= tolerance).fill_null(False)
-        pairs = differs.arg_true().cast(pl.UInt32)
+        candidates = (gathered_left[name] != gathered_right[name]).arg_true()
+        pairs = candidates.filter(_differ_by_value(gathered_left[name][candidates], gathered_right[name][candidates], options))
+        pairs = pairs.cast(pl.UInt32)
         if pairs.len():
             parts.append(pl.DataFrame({"pair": pairs, "column": pl.Series([position] * pairs.len(), dtype=pl.UInt32)}))
     if not parts:
         return pl.DataFrame(schema={"pair": pl.UInt32, "column": pl.UInt32})
     return pl.concat(parts).sort("pair", "column")
+
+
+def _differ_by_value(old: pl.Series, new: pl.Series, options: CompareOptions) -> pl.Series:
+    """Return, per cell pair that differs as text, whether it still differs under the value rules."""
+    cells = value_frame(pl.DataFrame({"old": old, "new": new}), options)
+    differs = cells["old"] != cells["new"]
+    if options.numeric_tolerance > 0:
+        delta = cells.select((numeric_value(pl.col("old")) - numeric_value(pl.col("new"))).abs())
+        differs = differs & ~(delta.to_series() <= options.numeric_tolerance).fill_null(False)
+    return differs
 
 
 def _row_changes(

@@ -1,0 +1,190 @@
+"""Time docdiff against other table diff tools on generated tables, side by side.
+
+For each size (rows × columns) the script writes a baseline CSV and a target
+CSV with seeded changes: 1 % of cells edited, 0.5 % of rows inserted, 0.5 %
+deleted and 0.5 % moved. Each tool then runs in its own subprocess, which
+reads both files, compares them and reports its wall time and peak RSS, so
+one tool's memory never counts against another.
+
+Tools:
+- polars-join: read both files with polars and full-join them on the key,
+  the floor that any keyed diff must pay;
+- docdiff-key: docdiff with `--key id`;
+- docdiff: docdiff without a key (it finds `id` as the key by itself);
+- docdiff-content: docdiff aligning rows by content only (`auto_key=False`);
+- daff, datacompy (key `id`) and csv-diff (key `id`).
+
+A tool whose previous size took longer than `--budget` seconds is skipped
+for larger sizes, and so is any run past the budget.
+
+Usage: .venv/bin/python bench/speed.py [--sizes 10000x10 100000x10 ...] [--budget 120]
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_SIZES = ["10000x10", "10000x30", "100000x10", "100000x30", "1000000x10", "1000000x30"]
+TOOLS = ["polars-join", "docdiff-key", "docdiff", "docdiff-content", "daff", "datacompy", "csv-diff"]
+WORDS = "alpha beta gamma delta plan review launch budget owner report weekly target".split()
+
+
+def generate(rows: int, columns: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
+    """Write baseline.csv and target.csv of the given size with seeded changes."""
+    import polars as pl
+
+    rng = random.Random(seed)
+    data = {"id": [f"ID{index:08d}" for index in range(rows)]}
+    for position in range(1, columns):
+        kind = position % 4
+        if kind == 0:
+            data[f"c{position}"] = [rng.choice(WORDS) for _ in range(rows)]
+        elif kind == 1:
+            data[f"c{position}"] = [str(rng.randint(0, 100_000)) for _ in range(rows)]
+        elif kind == 2:
+            data[f"c{position}"] = [f"{rng.random() * 1000:.2f}" for _ in range(rows)]
+        else:
+            data[f"c{position}"] = [f"2025/{rng.randint(1, 12)}/{rng.randint(1, 28)}" for _ in range(rows)]
+    baseline = pl.DataFrame(data)
+
+    target_rows = [list(row) for row in baseline.iter_rows()]
+    for _ in range(max(1, rows * columns // 100)):
+        row = rng.randrange(rows)
+        column = rng.randrange(1, columns)
+        target_rows[row][column] = target_rows[row][column] + "x"
+    for _ in range(max(1, rows // 200)):
+        target_rows.pop(rng.randrange(len(target_rows)))
+    for _ in range(max(1, rows // 200)):
+        moved = target_rows.pop(rng.randrange(len(target_rows)))
+        target_rows.insert(rng.randrange(len(target_rows)), moved)
+    for index in range(max(1, rows // 200)):
+        new = [f"NEW{index:08d}"] + [rng.choice(WORDS) for _ in range(columns - 1)]
+        target_rows.insert(rng.randrange(len(target_rows)), new)
+    target = pl.DataFrame(target_rows, schema=baseline.columns, orient="row")
+
+    baseline_path = folder / f"baseline-{rows}x{columns}.csv"
+    target_path = folder / f"target-{rows}x{columns}.csv"
+    baseline.write_csv(baseline_path)
+    target.write_csv(target_path)
+    return baseline_path, target_path
+
+
+def run_tool(tool: str, baseline: Path, target: Path) -> dict:
+    """Read both files, compare them with `tool`, and return the figures (runs in the subprocess)."""
+    started = time.perf_counter()
+    changes = None
+    if tool == "polars-join":
+        import polars as pl
+
+        left = pl.read_csv(baseline, infer_schema=False)
+        right = pl.read_csv(target, infer_schema=False)
+        joined = left.join(right, on="id", how="full", suffix="_target")
+        changes = joined.height
+    elif tool.startswith("docdiff"):
+        from docdiff.diff import CompareOptions, diff_tables, load_table
+
+        options = {
+            "docdiff-key": CompareOptions(key=["id"]),
+            "docdiff": CompareOptions(),
+            "docdiff-content": CompareOptions(auto_key=False),
+        }[tool]
+        result = diff_tables(load_table(baseline.read_bytes(), baseline.name), load_table(target.read_bytes(), target.name), options)
+        changes = len(result.changes)
+    elif tool == "daff":
+        import csv
+
+        import daff
+
+        with baseline.open(newline="") as left_file, target.open(newline="") as right_file:
+            left = [row for row in csv.reader(left_file)]
+            right = [row for row in csv.reader(right_file)]
+        alignment = daff.Coopy.compareTables(daff.PythonTableView(left), daff.PythonTableView(right)).align()
+        output = daff.PythonTableView([])
+        daff.TableDiff(alignment, daff.CompareFlags()).hilite(output)
+        changes = len(output.data)
+    elif tool == "datacompy":
+        import datacompy
+        import pandas as pd
+
+        left = pd.read_csv(baseline, dtype=str, keep_default_na=False)
+        right = pd.read_csv(target, dtype=str, keep_default_na=False)
+        comparison = datacompy.Compare(left, right, join_columns="id")
+        changes = int(comparison.all_mismatch().shape[0])
+    elif tool == "csv-diff":
+        from csv_diff import compare, load_csv
+
+        with baseline.open(newline="") as left_file, target.open(newline="") as right_file:
+            difference = compare(load_csv(left_file, key="id"), load_csv(right_file, key="id"))
+        changes = len(difference["added"]) + len(difference["removed"]) + len(difference["changed"])
+    else:
+        raise SystemExit(f"unknown tool {tool!r}")
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb, "changes": changes}
+
+
+def measure(tool: str, baseline: Path, target: Path, budget: float) -> dict:
+    command = [sys.executable, __file__, "--run", tool, str(baseline), str(target)]
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=budget, check=False)
+    except subprocess.TimeoutExpired:
+        return {"skipped": f"over {budget:g} s"}
+    if finished.returncode != 0:
+        last = (finished.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"skipped": f"failed: {last}"}
+    return json.loads(finished.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=DEFAULT_SIZES, help="ROWSxCOLUMNS sizes to run")
+    parser.add_argument("--tools", nargs="+", default=TOOLS, choices=TOOLS, help="tools to run")
+    parser.add_argument("--budget", type=float, default=120.0, help="seconds per run before a tool is skipped")
+    parser.add_argument("--run", nargs=3, metavar=("TOOL", "BASELINE", "TARGET"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.run:
+        tool, baseline, target = args.run
+        print(json.dumps(run_tool(tool, Path(baseline), Path(target))))
+        return
+
+    print(f"machine: {os.cpu_count()} cores; budget {args.budget:g} s per run")
+    over_budget: set[str] = set()
+    folder = Path(tempfile.mkdtemp(prefix="docdiff-speed-"))
+    for size in args.sizes:
+        rows, columns = (int(part) for part in size.split("x"))
+        baseline, target = generate(rows, columns, folder)
+        figures = {}
+        for tool in args.tools:
+            if tool in over_budget:
+                figures[tool] = {"skipped": "slower than the budget at a smaller size"}
+                continue
+            figures[tool] = measure(tool, baseline, target, args.budget)
+            if "skipped" in figures[tool] or figures[tool]["seconds"] > args.budget / 10:
+                over_budget.add(tool)
+        report(size, figures)
+
+
+def report(size: str, figures: dict) -> None:
+    floor = figures.get("polars-join", {}).get("seconds")
+    print(f"\n{size}")
+    print(f"  {'tool':<16}{'seconds':>10}{'peak MB':>10}{'vs polars join':>16}{'docdiff faster':>16}")
+    docdiff_seconds = figures.get("docdiff", {}).get("seconds")
+    for tool, figure in figures.items():
+        if "skipped" in figure:
+            print(f"  {tool:<16}{'skipped: ' + figure['skipped']}")
+            continue
+        ratio = f"{figure['seconds'] / floor:.2f}x" if floor else "-"
+        faster = f"{figure['seconds'] / docdiff_seconds:.1f}x" if docdiff_seconds and tool not in ("docdiff", "polars-join") else ""
+        print(f"  {tool:<16}{figure['seconds']:>10.2f}{figure['peak_mb']:>10.0f}{ratio:>16}{faster:>16}")
+
+
+if __name__ == "__main__":
+    main()
