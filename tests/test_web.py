@@ -77,7 +77,7 @@ def write_own_documents(folder: Path) -> None:
     added = "".join(f"{number},value {number}\n" for number in range(2, BULK_ADDED_ROWS + 2))
     (bulk / "target.csv").write_text("ID,Value\n1,one\n" + added, encoding="utf-8")
 
-    # 城市 is renamed 所在城市 and one city changes; 备注 moves to the front.
+    # 城市 is renamed 所在城市 and one of its cells changes. 备注 moves to the front.
     columns = folder / "columns"
     columns.mkdir()
     (columns / "baseline.csv").write_text(
@@ -278,7 +278,7 @@ async def test_stars_result_filter_and_download(page, service, site):
     await compare(page, service, site, XHS_BASELINE, XHS_STARS)
     await expect_result(page)
 
-    # No column is unique on both sides, so no key is found.
+    # No key is found for this pair, so rows are aligned by content.
     await expect(page.locator("#result-meta")).to_contain_text("按内容对齐")
     await expect(page.locator("#result-meta")).not_to_contain_text("键列")
     # By default ★★★☆☆ equals 3, so only the changed date remains.
@@ -355,8 +355,8 @@ async def test_form_sends_every_option(page, service, site):
     await page.uncheck("#trim-whitespace")
     await page.select_option("#format", "xlsx")
 
-    # A negative tolerance fails the browser's own check, so no job starts:
-    # the submit handler would show the progress panel before its first await.
+    # A negative tolerance fails the browser's form validation, so no job starts.
+    # Had the submit handler run, it would have shown the progress panel before its first await.
     await page.fill("#numeric-tolerance", "-1")
     await page.click("#submit")
     assert await page.locator("#numeric-tolerance").evaluate("element => element.validity.rangeUnderflow")

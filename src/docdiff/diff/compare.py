@@ -14,7 +14,7 @@ import polars as pl
 from docdiff.diff.align import align_by_content, align_by_key, exact_anchors, longest_increasing_mask, unmatched
 from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns
 from docdiff.diff.keys import find_key
-from docdiff.diff.load import Table
+from docdiff.diff.load import Table, column_letter
 from docdiff.diff.model import (
     CellChange,
     ColumnRename,
@@ -194,25 +194,23 @@ def _row_changes(
 ) -> tuple[list[RowChange], Summary]:
     summary = Summary()
     ordered: list[tuple[float, RowChange]] = []
+    cells_by_pair = _cells_by_pair(baseline, target, compared, matched, changed)
 
-    cells_by_pair: dict[int, list[int]] = {}
-    for pair, column in changed.iter_rows():
-        cells_by_pair.setdefault(pair, []).append(column)
-
-    for pair, (b, t, score, moved) in enumerate(matched.select("b", "t", "similarity", "moved").iter_rows()):
-        columns = cells_by_pair.get(pair)
-        if not columns and not moved:
-            summary.rows_unchanged += 1
-            continue
-        cells = [_cell_change(baseline, target, compared[c], b, t) for c in columns or []]
-        kind = "modified" if cells else "moved"
-        change = RowChange(
-            kind=kind,
+    interesting = matched.with_row_index("pair").filter(
+        pl.col("moved") | pl.col("pair").is_in(changed["pair"].implode())
+    )
+    summary.rows_unchanged = matched.height - interesting.height
+    for pair, b, t, score, moved in interesting.select("pair", "b", "t", "similarity", "moved").iter_rows():
+        cells = cells_by_pair.get(pair, [])
+        # Built without validation: every field comes from this module's own typed values.
+        change = RowChange.model_construct(
+            kind="modified" if cells else "moved",
             baseline_row=baseline.row_number(b),
             target_row=target.row_number(t),
             moved=moved,
             similarity=round(score, 4) if score is not None else None,
             cells=cells,
+            values=None,
         )
         if cells:
             summary.rows_modified += 1
@@ -223,8 +221,8 @@ def _row_changes(
 
     matched_b = matched["b"].to_list()
     matched_t = matched["t"].to_list()
-    removed = sorted(set(range(baseline.height)) - set(matched_b))
-    added = sorted(set(range(target.height)) - set(matched_t))
+    removed = unmatched(baseline.height, matched["b"])
+    added = unmatched(target.height, matched["t"])
     for b in removed:
         summary.rows_removed += 1
         ordered.append((_place_removed(b, matched_b, matched_t), _whole_row("removed", baseline, b)))
@@ -244,15 +242,38 @@ def _place_removed(b: int, matched_b: list[int], matched_t: list[int]) -> float:
     return matched_t[position - 1] + 0.5
 
 
-def _cell_change(baseline: Table, target: Table, columns: tuple[str, str], b: int, t: int) -> CellChange:
-    baseline_name, target_name = columns
-    return CellChange(
-        column=baseline_name,
-        baseline_cell=baseline.cell_address(baseline_name, b),
-        target_cell=target.cell_address(target_name, t),
-        old=baseline.data[baseline_name][b],
-        new=target.data[target_name][t],
-    )
+def _cells_by_pair(
+    baseline: Table,
+    target: Table,
+    compared: list[tuple[str, str]],
+    matched: pl.DataFrame,
+    changed: pl.DataFrame,
+) -> dict[int, list[CellChange]]:
+    """Build the cell changes of each matched pair, gathering the original values per column."""
+    cells: dict[int, list[CellChange]] = {}
+    if changed.height == 0:
+        return cells
+    located = changed.join(matched.with_row_index("pair").select("pair", "b", "t"), on="pair")
+    for position, part in located.sort("pair").group_by("column", maintain_order=True):
+        baseline_name, target_name = compared[position[0]]
+        old = baseline.data[baseline_name].gather(part["b"]).to_list()
+        new = target.data[target_name].gather(part["t"]).to_list()
+        baseline_letter = column_letter(baseline.first_column + baseline.header.index(baseline_name))
+        target_letter = column_letter(target.first_column + target.header.index(target_name))
+        for pair, b, t, old_value, new_value in zip(part["pair"], part["b"], part["t"], old, new):
+            cells.setdefault(pair, []).append(
+                CellChange.model_construct(
+                    column=baseline_name,
+                    baseline_cell=f"{baseline_letter}{baseline.row_number(b)}",
+                    target_cell=f"{target_letter}{target.row_number(t)}",
+                    old=old_value,
+                    new=new_value,
+                )
+            )
+    order = {name: index for index, (name, _) in enumerate(compared)}
+    for entries in cells.values():
+        entries.sort(key=lambda cell: order[cell.column])
+    return cells
 
 
 def _whole_row(kind: str, table: Table, index: int) -> RowChange:

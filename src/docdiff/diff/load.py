@@ -115,9 +115,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 def read_csv_records(text: str) -> pl.DataFrame:
     """Parse CSV text into a frame of string columns `c0..cN` with "" for empty cells."""
-    if not text.strip():
+    return _parse_csv(text.encode("utf-8"), text)
+
+
+def _parse_csv(payload: bytes, text: str | None = None) -> pl.DataFrame:
+    """Parse UTF-8 CSV bytes; `text` is the same content decoded, when the caller has it."""
+    if not payload.strip():
         return pl.DataFrame()
-    payload = text.encode("utf-8")
     try:
         frame = pl.read_csv(
             io.BytesIO(payload),
@@ -129,9 +133,28 @@ def read_csv_records(text: str) -> pl.DataFrame:
     except pl.exceptions.ComputeError:
         # Ragged records (more fields than the first record): polars would
         # drop the extra fields, so fall back to the csv module and pad.
-        frame = _read_ragged_csv(text)
+        frame = _read_ragged_csv(text if text is not None else payload.decode("utf-8"))
     frame.columns = [f"c{i}" for i in range(frame.width)]
-    return frame.with_columns(pl.all().fill_null("").str.replace_all("\r\n", "\n", literal=True))
+    frame = frame.with_columns(pl.all().fill_null(""))
+    if b"\r" in payload:
+        frame = frame.with_columns(pl.all().str.replace_all("\r\n", "\n", literal=True))
+    return frame
+
+
+def read_csv_bytes(data: bytes) -> tuple[pl.DataFrame, str]:
+    """Parse CSV bytes and return the records with the encoding's name.
+
+    UTF-8 goes to polars as it is, which validates it while parsing; only
+    other encodings are decoded in Python first.
+    """
+    bom = data.startswith(b"\xef\xbb\xbf")
+    payload = data[3:] if bom else data
+    try:
+        return _parse_csv(payload), "utf-8-sig" if bom else "utf-8"
+    except (pl.exceptions.ComputeError, UnicodeDecodeError):
+        pass
+    text, encoding = decode_text(data)
+    return read_csv_records(text), encoding
 
 
 def _read_ragged_csv(text: str) -> pl.DataFrame:
@@ -212,17 +235,30 @@ def _scan_origin(xml: bytes) -> tuple[int, int]:
     return first_row or 0, first_column or 0
 
 
+def _used(column: pl.Expr) -> pl.Expr:
+    return column.str.strip_chars().str.len_bytes() > 0
+
+
 def drop_trailing_empty(frame: pl.DataFrame) -> pl.DataFrame:
+    """Drop empty columns at the right and empty rows at the bottom.
+
+    Columns are checked from the right and rows from the bottom, so a sheet
+    without trailing blanks costs one column scan and one row check.
+    """
     if frame.width == 0 or frame.height == 0:
         return frame
-    filled = frame.select(pl.all().str.strip_chars().str.len_bytes() > 0)
-    used_columns = [name for name, used in zip(frame.columns, filled.select(pl.all().any()).row(0)) if used]
-    if not used_columns:
+    last_column = -1
+    for position in range(frame.width - 1, -1, -1):
+        if frame.select(_used(pl.col(frame.columns[position])).any()).item():
+            last_column = position
+            break
+    if last_column < 0:
         return frame.clear().select([])
-    last_column = frame.columns.index(used_columns[-1])
-    row_used = filled.select(pl.any_horizontal(pl.all()).alias("used"))["used"]
+    frame = frame.select(frame.columns[: last_column + 1])
+
+    row_used = frame.select(pl.any_horizontal(_used(pl.all())).alias("used"))["used"]
     last_row = row_used.arg_true()[-1]
-    return frame.select(frame.columns[: last_column + 1]).head(last_row + 1)
+    return frame.head(last_row + 1)
 
 
 def _non_empty(record: tuple[str, ...]) -> int:
@@ -346,8 +382,8 @@ def load_table(data: bytes, source: str, sheet: str | None = None) -> Table:
     """
     file_format = detect_format(data, source)
     if file_format == "csv":
-        text, encoding = decode_text(data)
-        return build_table(read_csv_records(text), source=source, format="csv", encoding=encoding)
+        records, encoding = read_csv_bytes(data)
+        return build_table(records, source=source, format="csv", encoding=encoding)
 
     sheets = read_xlsx_sheets(data)
     names = [name for name, *_ in sheets]

@@ -231,7 +231,7 @@
 
   const STAGES = ["queued", "login", "baseline", "target", "diff"];
   const KINDS = ["added", "removed", "modified", "moved"];
-  // Two rows of five cards: the row counts, then the cell and column counts.
+  // At full width the cards form two rows of five: the row counts, then the cell and column counts.
   const SUMMARY_COUNTS = [
     ["rows_added", "added"],
     ["rows_removed", "removed"],
@@ -422,8 +422,8 @@
       .filter((name) => name !== "");
   }
 
-  // The browser blocks the submit of a negative or non-numeric tolerance
-  // (min="0" on a number input), so only an empty field is left to map to 0.
+  // The browser's form validation blocks a submit with a negative or
+  // non-numeric tolerance (min="0" on a number input). An empty field is sent as 0.
   function readTolerance() {
     const value = elements.numericTolerance.valueAsNumber;
     return Number.isFinite(value) ? value : 0;
