@@ -33,6 +33,11 @@ CANDIDATES_PER_ROW = 16
 PAIR_SCHEMA = {"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64}
 
 
+def first_empty_pairs() -> pl.DataFrame:
+    """Return an empty frame of matched pairs."""
+    return pl.DataFrame(schema=PAIR_SCHEMA)
+
+
 def align_by_key(
     baseline: pl.DataFrame, target: pl.DataFrame, key: list[str], threshold: float | None = None
 ) -> pl.DataFrame:
@@ -48,7 +53,7 @@ def align_by_key(
     )
     if threshold is None:
         return joined
-    return _pair_leftovers(baseline, target, joined, threshold)
+    return pair_leftovers(baseline, target, joined, threshold)
 
 
 def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl.DataFrame:
@@ -60,10 +65,10 @@ def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl
 def align_by_content(baseline: pl.DataFrame, target: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Return the matched pairs (b, t, similarity); similarity is null for exact matches."""
     anchors = exact_anchors(baseline, target, baseline.columns)
-    return _pair_leftovers(baseline, target, anchors, threshold)
+    return pair_leftovers(baseline, target, anchors, threshold)
 
 
-def _pair_leftovers(
+def pair_leftovers(
     baseline: pl.DataFrame, target: pl.DataFrame, anchors: pl.DataFrame, threshold: float
 ) -> pl.DataFrame:
     anchors = anchors.sort("b")

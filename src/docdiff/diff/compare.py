@@ -11,7 +11,14 @@ from bisect import bisect_left
 
 import polars as pl
 
-from docdiff.diff.align import align_by_content, align_by_key, exact_anchors, longest_increasing_mask, unmatched
+from docdiff.diff.align import (
+    align_by_key,
+    exact_anchors,
+    first_empty_pairs,
+    longest_increasing_mask,
+    pair_leftovers,
+    unmatched,
+)
 from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns
 from docdiff.diff.keys import find_key
 from docdiff.diff.load import Table, column_letter
@@ -127,21 +134,38 @@ def diff_tables(baseline: Table, target: Table, options: CompareOptions | None =
 def _align_rows(
     left: pl.DataFrame, right: pl.DataFrame, key: list[str], key_source: str | None, options: CompareOptions
 ) -> pl.DataFrame:
-    """Match rows as text first, then again with the value rules on the rows left over."""
+    """Match rows as text first, then again with the value rules on the rows left over.
+
+    A user's key is strict: rows whose key matches nothing are removed or
+    added. Otherwise rows left over are paired by similarity.
+    """
     if key_source == "user":
         left = left.with_columns(value_frame(left.select(key), options))
         right = right.with_columns(value_frame(right.select(key), options))
         return align_by_key(left, right, key).sort("b")
 
-    if key:
-        first = align_by_key(left, right, key)
-    else:
-        first = exact_anchors(left, right, left.columns)
-    left = with_values_normalized(left, unmatched(left.height, first["b"]), options)
-    right = with_values_normalized(right, unmatched(right.height, first["t"]), options)
-    if key:
-        return align_by_key(left, right, key, options.similarity_threshold).sort("b")
-    return align_by_content(left, right, options.similarity_threshold).sort("b")
+    first = align_by_key(left, right, key) if key else exact_anchors(left, right, left.columns)
+    rest_b = unmatched(left.height, first["b"])
+    rest_t = unmatched(right.height, first["t"])
+    left = with_values_normalized(left, rest_b, options)
+    right = with_values_normalized(right, rest_t, options)
+    second = _match_subsets(left, right, rest_b, rest_t, key)
+    anchors = pl.concat([first, second]) if second.height else first
+    return pair_leftovers(left, right, anchors, options.similarity_threshold).sort("b")
+
+
+def _match_subsets(
+    left: pl.DataFrame, right: pl.DataFrame, rows_b: list[int], rows_t: list[int], key: list[str]
+) -> pl.DataFrame:
+    """Match the given rows of each side exactly (by key, or by all cells) and return original indices."""
+    if not rows_b or not rows_t:
+        return first_empty_pairs()
+    subset_b = left[rows_b]
+    subset_t = right[rows_t]
+    pairs = align_by_key(subset_b, subset_t, key) if key else exact_anchors(subset_b, subset_t, left.columns)
+    index_b = pl.Series(rows_b, dtype=pl.UInt32)
+    index_t = pl.Series(rows_t, dtype=pl.UInt32)
+    return pairs.with_columns(b=index_b.gather(pairs["b"]), t=index_t.gather(pairs["t"]))
 
 
 def _count_columns(summary: Summary, columns: ColumnMatch) -> None:
