@@ -61,13 +61,20 @@ def test_playwright_storage_state():
         ('[{"value": "v"}]', "no valid name"),
         ('[{"name": "a", "value": 5}]', "no string value"),
         ('{"nope": 1}', "list of cookies"),
-        ("[{", "invalid JSON"),
+        ("[{", "JSON is invalid at line 1"),
     ],
 )
 def test_bad_json_cookies(raw, fragment):
     with pytest.raises(CookieInvalid) as caught:
         parse_cookies(raw)
     assert fragment in caught.value.message("en")
+
+
+def test_cookie_errors_are_localized():
+    with pytest.raises(CookieInvalid) as caught:
+        parse_cookies("a=1; broken")
+    assert caught.value.message("zh-CN") == "Cookie 格式无效：第 2 项不是 name=value 形式（Cookie 请求头形如 a=1; b=2）。"
+    assert "name=value" in caught.value.hint("en")
 
 
 def test_repr_hides_value():

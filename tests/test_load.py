@@ -109,7 +109,15 @@ def test_corrupt_xlsx_is_parse_error():
         load_table(b"PK\x03\x04 not really a zip", "broken.xlsx")
 
 
-def test_empty_file_loads_as_empty_table():
-    table = load_table(b"", "empty.csv")
-    assert table.header == []
+@pytest.mark.parametrize("content", [b"", b"\n\n", b",,,\n,,\n", b"\xef\xbb\xbf"])
+def test_empty_file_is_parse_error(content):
+    with pytest.raises(ParseError) as caught:
+        load_table(content, "empty.csv")
+    assert caught.value.reason == "empty"
+    assert "empty" in caught.value.message("en")
+
+
+def test_header_only_file_loads_with_no_rows():
+    table = load_table(b"a,b\n", "t.csv")
+    assert table.header == ["a", "b"]
     assert table.height == 0

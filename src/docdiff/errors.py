@@ -9,7 +9,7 @@ URLs and sizes as parameters.
 
 from typing import Any, ClassVar
 
-from docdiff.i18n import translate
+from docdiff.i18n import has_message, translate
 
 
 class DocdiffError(Exception):
@@ -17,8 +17,9 @@ class DocdiffError(Exception):
     status_code: ClassVar[int] = 500
     retryable: ClassVar[bool] = False
 
-    def __init__(self, stage: str | None = None, **params: Any) -> None:
+    def __init__(self, stage: str | None = None, reason: str | None = None, **params: Any) -> None:
         self.stage = stage
+        self.reason = reason
         self.params = params
         super().__init__(self.message("en"))
 
@@ -26,11 +27,19 @@ class DocdiffError(Exception):
         return translate(f"error.{self.message_key}", lang, **self.params)
 
     def hint(self, lang: str) -> str:
-        return translate(f"hint.{self.message_key}", lang)
+        specific = f"hint.{self.message_key}"
+        if has_message(specific):
+            return translate(specific, lang)
+        return translate(f"hint.{self.base_key}", lang)
+
+    @property
+    def base_key(self) -> str:
+        return self.code
 
     @property
     def message_key(self) -> str:
-        return self.code
+        """Catalog key of the message: the code, refined by the reason when one is given."""
+        return f"{self.base_key}.{self.reason}" if self.reason else self.base_key
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -65,7 +74,7 @@ class CookieInvalid(DocdiffError):
     status_code = 422
 
     @property
-    def message_key(self) -> str:
+    def base_key(self) -> str:
         return "cookie_invalid"
 
 
@@ -126,6 +135,11 @@ class InternalError(DocdiffError):
     code = "internal"
     status_code = 500
     retryable = True
+
+
+class JobFinished(DocdiffError):
+    code = "job_finished"
+    status_code = 409
 
 
 class JobNotFound(DocdiffError):

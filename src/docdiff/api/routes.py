@@ -69,7 +69,7 @@ async def job_report(request: Request, job_id: str, extension: str) -> Response:
     """Return the highlighted workbook (`xlsx`) or daff's highlighter CSV (`csv`) of a finished job."""
     job = _job(request, job_id)
     if extension not in REPORT_TYPES:
-        raise InvalidRequest(detail=f"unknown report type {extension!r}; use report.xlsx or report.csv")
+        raise InvalidRequest(reason="unknown_report", extension=extension)
     content = job.reports.get(extension)
     if content is None:
         raise ReportNotReady(job_id=job_id, status=job.status.value)

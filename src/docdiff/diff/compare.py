@@ -45,7 +45,7 @@ def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) 
         )
         if found is None:
             available = ", ".join(pair[0] for pair in pairs)
-            raise InvalidRequest(detail=f"{what} column {name!r} is not in both tables; common columns: {available}")
+            raise InvalidRequest(reason=f"unknown_{what}", name=name, available=available)
         resolved.append(found)
     return resolved
 

@@ -84,11 +84,11 @@ def detect_format(data: bytes, name: str) -> str:
     if data.startswith(XLSX_MAGIC):
         return "xlsx"
     if data.startswith(OLE_MAGIC) or lowered.endswith(".xls"):
-        raise UnsupportedFormat(detail=f"{name}: legacy .xls; save it as .xlsx or .csv")
+        raise UnsupportedFormat(reason="xls", name=name)
     if lowered.endswith((".xlsx", ".xlsm")):
         raise ParseError(detail=f"{name}: not a valid XLSX file (no ZIP signature)")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnsupportedFormat(detail=f"{name}: binary content, neither CSV nor XLSX")
+        raise UnsupportedFormat(reason="binary", name=name)
     return "csv"
 
 
@@ -103,7 +103,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        raise ParseError(detail="text encoding could not be detected")
+        raise ParseError(reason="encoding")
     encoding = best.encoding
     if encoding.replace("-", "").replace("_", "").lower() in ("gbk", "gb2312", "cp936", "gb18030", "hz"):
         encoding = "gb18030"
@@ -379,7 +379,16 @@ def load_table(data: bytes, source: str, sheet: str | None = None) -> Table:
     """Load one sheet of a CSV or XLSX file.
 
     Raises UnsupportedFormat or ParseError with the file name and the reason.
+    A file without a single non-empty cell is a ParseError too, because an
+    empty export is far more often a failed export than an emptied sheet.
     """
+    table = _load(data, source, sheet)
+    if not table.header:
+        raise ParseError(reason="empty", source=source)
+    return table
+
+
+def _load(data: bytes, source: str, sheet: str | None) -> Table:
     file_format = detect_format(data, source)
     if file_format == "csv":
         records, encoding = read_csv_bytes(data)
@@ -409,7 +418,7 @@ def _choose_sheet(sheets, wanted: str | None, source: str):
             if entry[0] == wanted:
                 return entry
         names = ", ".join(name for name, *_ in sheets)
-        raise ParseError(detail=f"{source}: no sheet named {wanted!r}; sheets: {names}")
+        raise ParseError(reason="no_sheet", source=source, sheet=wanted, sheets=names)
     for entry in sheets:
         if entry[1].height:
             return entry

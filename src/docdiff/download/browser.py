@@ -166,7 +166,7 @@ class BrowserPool:
     def classify(self, exc: PlaywrightError, side: str) -> DocdiffError:
         if not self.connected:
             return BrowserCrashed(stage=side, detail=_first_line(exc))
-        return ExportFailed(stage=side, side=side, detail=_first_line(exc))
+        return ExportFailed(stage=side, reason="browser_error", side=side, detail=_first_line(exc))
 
 
 def cookie_records(url: str, cookies: list[Cookie], profile: SiteProfile) -> list[dict]:
@@ -226,7 +226,7 @@ class DocumentPage:
             )
         except PlaywrightTimeout as exc:
             raise DownloadTimeout(
-                stage=self.side, side=self.side, detail=f"page did not load within {self.settings.page_timeout_s:g} s"
+                stage=self.side, reason="page_load", side=self.side, seconds=f"{self.settings.page_timeout_s:g}"
             ) from exc
         self._check_status(response.status if response else 200)
         await self._wait_for_state()
@@ -239,7 +239,7 @@ class DocumentPage:
         if status == 403:
             raise PermissionDenied(stage=self.side, side=self.side, url=self.url)
         if status >= 500:
-            raise ExportFailed(stage=self.side, side=self.side, detail=f"the site returned HTTP {status}")
+            raise ExportFailed(stage=self.side, reason="http_status", side=self.side, status=status)
 
     async def _wait_for_state(self) -> None:
         profile = self.profile
@@ -254,11 +254,7 @@ class DocumentPage:
         try:
             await self.page.wait_for_selector(any_state, state="visible", timeout=timeout * 1000)
         except PlaywrightTimeout as exc:
-            raise DownloadTimeout(
-                stage=self.side,
-                side=self.side,
-                detail=f"the page showed neither the sheet nor a login page within {timeout:g} s",
-            ) from exc
+            raise DownloadTimeout(stage=self.side, reason="no_state", side=self.side, seconds=f"{timeout:g}") from exc
 
         for state, selectors in states:
             if await self._any_visible(selectors):
@@ -283,9 +279,7 @@ class DocumentPage:
             await self.page.wait_for_selector(", ".join(selectors), state="visible", timeout=timeout * 1000)
         except PlaywrightTimeout as exc:
             raise ExportFailed(
-                stage=self.side,
-                side=self.side,
-                detail=f"export menu item {selectors[0]!r} did not appear within {timeout:g} s",
+                stage=self.side, reason="menu_missing", side=self.side, selector=selectors[0], seconds=f"{timeout:g}"
             ) from exc
         for selector in selectors:
             if await self.page.locator(selector).first.is_visible():
@@ -296,7 +290,9 @@ class DocumentPage:
         """Run the profile's export steps and return the downloaded file."""
         steps = self.profile.export.get(file_format)
         if not steps:
-            raise ExportFailed(stage=self.side, side=self.side, detail=f"profile {self.profile.name} cannot export {file_format}")
+            raise ExportFailed(
+                stage=self.side, reason="unsupported", side=self.side, profile=self.profile.name, format=file_format
+            )
 
         for step in steps[:-1]:
             selector = await self._visible_fallback(step.selectors)
@@ -330,12 +326,10 @@ class DocumentPage:
                 return download_wait.result()
             error_wait.result()
             message = await self.page.locator(", ".join(self.profile.export_error)).first.inner_text()
-            raise ExportFailed(stage=self.side, side=self.side, detail=f"the site reported: {message.strip()}")
+            raise ExportFailed(stage=self.side, reason="site_error", side=self.side, message=message.strip())
         except PlaywrightTimeout as exc:
             raise DownloadTimeout(
-                stage=self.side,
-                side=self.side,
-                detail=f"no file was downloaded within {self.settings.export_timeout_s:g} s of choosing export",
+                stage=self.side, reason="no_download", side=self.side, seconds=f"{self.settings.export_timeout_s:g}"
             ) from exc
         finally:
             for wait in (download_wait, error_wait):
@@ -347,7 +341,7 @@ class DocumentPage:
     async def _read_download(self, download: Download) -> ExportedFile:
         failure = await download.failure()
         if failure:
-            raise ExportFailed(stage=self.side, side=self.side, detail=f"download failed: {failure}")
+            raise ExportFailed(stage=self.side, reason="download_failed", side=self.side, detail=failure)
         name = download.suggested_filename
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="export-", dir=self.settings.data_dir) as folder:

@@ -82,10 +82,7 @@ def _parse_header(text: str) -> list[Cookie]:
         name, separator, value = part.partition("=")
         name = name.strip()
         if not separator or not _TOKEN.match(name):
-            raise CookieInvalid(
-                stage="login",
-                detail=f"entry {position} is not name=value (a cookie header looks like a=1; b=2)",
-            )
+            raise CookieInvalid(stage="login", reason="not_pair", position=position)
         cookies.append(Cookie(name=name, value=value.strip().strip('"')))
     if not cookies:
         raise CookieMissing(stage="login")
@@ -96,11 +93,11 @@ def _parse_json(text: str) -> list[Cookie]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CookieInvalid(stage="login", detail=f"invalid JSON at line {exc.lineno} column {exc.colno}") from None
+        raise CookieInvalid(stage="login", reason="json", line=exc.lineno, column=exc.colno) from None
     if isinstance(data, dict):
         data = data.get("cookies")
     if not isinstance(data, list):
-        raise CookieInvalid(stage="login", detail="JSON must be a list of cookies or {\"cookies\": [...]}")
+        raise CookieInvalid(stage="login", reason="json_shape")
 
     cookies = [_cookie_from_json(entry, position) for position, entry in enumerate(data, start=1)]
     if not cookies:
@@ -110,13 +107,13 @@ def _parse_json(text: str) -> list[Cookie]:
 
 def _cookie_from_json(entry: Any, position: int) -> Cookie:
     if not isinstance(entry, dict):
-        raise CookieInvalid(stage="login", detail=f"cookie {position} is not an object")
+        raise CookieInvalid(stage="login", reason="json_not_object", position=position)
     name = entry.get("name")
     value = entry.get("value")
     if not isinstance(name, str) or not _TOKEN.match(name):
-        raise CookieInvalid(stage="login", detail=f"cookie {position} has no valid name")
+        raise CookieInvalid(stage="login", reason="json_no_name", position=position)
     if not isinstance(value, str):
-        raise CookieInvalid(stage="login", detail=f"cookie {position} ({name}) has no string value")
+        raise CookieInvalid(stage="login", reason="json_no_value", position=position, name=name)
 
     expires = entry.get("expirationDate", entry.get("expires"))
     if not isinstance(expires, (int, float)) or expires <= 0 or entry.get("session") is True:

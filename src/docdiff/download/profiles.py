@@ -84,7 +84,7 @@ def resolve_profile(url: str, settings: Settings, stage: str | None = None) -> S
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidRequest(stage=stage, detail=f"not an http(s) document URL: {url!r}")
+        raise InvalidRequest(stage=stage, reason="bad_url", url=url)
     netloc = parts.netloc.rsplit("@", 1)[-1]
 
     for name, profile in BUILTIN_PROFILES.items():
