@@ -248,12 +248,12 @@ def fresh_unique_value(values: list[str], rng: random.Random) -> str:
             return candidate
 
 
-def new_row_values(sheet: Sheet, rng: random.Random) -> dict[str, str]:
-    """Build a new row: columns of distinct values get a fresh value, others a value from a random row."""
+def new_row_values(sheet: Sheet, unique_columns: set[str], rng: random.Random) -> dict[str, str]:
+    """Build a new row: `unique_columns` get a fresh value, others a value from a random row."""
     values = {}
     for column in sheet.column_ids:
         existing = sheet.column_values(column)
-        if len(set(existing)) == len(existing):
+        if column in unique_columns:
             values[column] = fresh_unique_value(existing, rng)
         else:
             values[column] = rng.choice(existing)
@@ -277,6 +277,8 @@ class Ledger:
     """What the mutations did to the target, from which the truth is computed."""
 
     protected_column: str | None
+    # Columns whose values are all distinct in the baseline; new rows keep them distinct.
+    unique_columns: set[str] = field(default_factory=set)
     tolerance: float = 0.0
     edited_cells: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     quiet_cells: set[tuple[str, str]] = field(default_factory=set)  # edits that must compare equal
@@ -345,7 +347,7 @@ def free_rows(target: Sheet, ledger: Ledger, avoid_edited: bool) -> list[str]:
 def insert_rows(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -> None:
     for _ in range(count):
         row = ledger.new_row_id()
-        values = new_row_values(target, rng)
+        values = new_row_values(target, ledger.unique_columns, rng)
         target.cells[row] = values
         target.row_ids.insert(rng.randint(0, len(target.row_ids)), row)
 
@@ -496,7 +498,10 @@ def build_case(dataset: Dataset, operation: str, intensity: float, seed: int) ->
     rng = random.Random(f"{seed}:{dataset.name}:{operation}:{intensity}")
     baseline = dataset.sheet
     target = baseline.copy()
-    ledger = Ledger(protected_column=dataset.key_column)
+    unique_columns = {
+        column for column in baseline.column_ids if len(set(baseline.column_values(column))) == len(baseline.row_ids)
+    }
+    ledger = Ledger(protected_column=dataset.key_column, unique_columns=unique_columns)
     for step in MIXED_ORDER if operation == "mixed" else [operation]:
         MUTATIONS[step](target, ledger, rng, mutation_count(step, baseline, intensity))
     truth = compute_truth(baseline, target, ledger)

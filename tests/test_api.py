@@ -152,7 +152,7 @@ def test_expired_cookie_error_event(service, site):
 
 def test_error_message_follows_request_language(service, site):
     _, events = stream(service, compare_request(site, cookie="demo_sid=wrong", lang="en"))
-    assert events[-1][2]["message"].startswith("The baseline document") or events[-1][2]["message"].startswith("The target document")
+    assert events[-1][2]["message"].startswith("The document shows a login page")
 
 
 def test_unknown_document_error_event(service, site):
@@ -167,20 +167,54 @@ def test_export_failure_error_event(service, site):
     _, events = stream(service, compare_request(site))
     assert events[-1][2]["code"] == "export_failed"
     assert events[-1][2]["stage"] in ("baseline", "target")
+    assert "站点提示：导出失败" in events[-1][2]["message"]
     assert events[-1][2]["retryable"] is True
 
 
-def test_host_not_allowed_error_event(service, site):
+def test_host_not_allowed_rejected_at_once(service, site):
     request = compare_request(site)
     request["target"] = "http://sheets.invalid/sheet/x"
-    _, events = stream(service, request)
-    assert events[-1][2]["code"] == "host_not_allowed"
-    assert "sheets.invalid" in events[-1][2]["message"]
+    for path in ("/api/jobs", "/compare/stream"):
+        response = httpx.post(service.url + path, json=request, timeout=10)
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "host_not_allowed"
+        assert "sheets.invalid" in response.json()["error"]["message"]
 
 
-def test_missing_cookie_error_event(service, site):
-    _, events = stream(service, compare_request(site, cookie=""))
-    assert events[-1][2]["code"] == "cookie_missing"
+@pytest.mark.parametrize("cookie, code", [("", "cookie_missing"), ("just-a-value", "invalid_request")])
+def test_bad_cookie_rejected_at_once(service, site, cookie, code):
+    response = httpx.post(f"{service.url}/api/jobs", json=compare_request(site, cookie=cookie), timeout=10)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == code
+
+
+def test_unknown_option_is_invalid_request(service, site):
+    request = compare_request(site, options={"keys": ["序号"]})
+    response = httpx.post(f"{service.url}/api/jobs", json=request, headers={"Accept-Language": "en"}, timeout=10)
+    assert response.status_code == 422
+    assert "unknown field options.keys" in response.json()["error"]["message"]
+
+
+def test_validation_messages_are_localized(service):
+    response = httpx.post(f"{service.url}/api/jobs", content=b"{not json", timeout=10,
+                          headers={"Content-Type": "application/json", "Accept-Language": "zh-CN"})
+    assert response.status_code == 422
+    assert "请求体不是有效的 JSON" in response.json()["error"]["message"]
+
+
+def test_language_defaults_to_accept_language(service, site):
+    request = compare_request(site, cookie="demo_sid=wrong")
+    with httpx.Client(base_url=service.url, timeout=30, headers={"Accept-Language": "en-US,en;q=0.9"}) as client:
+        with connect_sse(client, "POST", "/compare/stream", json=request) as source:
+            events = read_events(source)
+    assert events[-1][2]["message"] == "The document shows a login page: the cookie is invalid or expired."
+
+
+def test_cancel_finished_job_is_409(service, site):
+    job_id, _ = stream(service, compare_request(site, target="tencent-plan-xhs.target-retitled"))
+    response = httpx.delete(f"{service.url}/api/jobs/{job_id}", timeout=10)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "job_finished"
 
 
 def test_cancel_job(service, site):

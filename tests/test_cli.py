@@ -58,13 +58,15 @@ def test_diff_text_in_english():
     run = docdiff("diff", PLAN / "baseline.csv", PLAN / "target-retitled.csv", lang="en_US.UTF-8")
     assert run.returncode == 1
     assert "Title changed" in run.stdout
-    assert "0 rows added" in run.stdout
+    assert "Rows: 0 added" in run.stdout
 
 
 def test_diff_missing_file_exit_two():
     run = docdiff("diff", SP500 / "nope.csv", SP500 / "target.csv", lang="en_US.UTF-8")
     assert run.returncode == 2
     assert "Cannot read the file" in run.stderr
+    assert "no such file" in run.stderr
+    assert "Next:" in run.stderr
 
 
 def test_diff_bad_key_exit_two():
@@ -112,7 +114,7 @@ def test_compare_with_cookie_from_environment(service, site):
     )
     assert run.returncode == 1, run.stderr
     assert "Title changed" in run.stdout
-    assert "0 rows added" in run.stdout
+    assert "Rows: 0 added" in run.stdout
 
 
 def test_compare_expired_cookie_exit_two(service, site):
@@ -135,6 +137,28 @@ def test_compare_without_cookie_exit_two(service, site):
     assert "DOCDIFF_COOKIE" in run.stderr
 
 
+def test_compare_against_other_server_says_so(site):
+    run = docdiff("compare", site.sheet("a"), site.sheet("b"), "--server", site.url,
+                  lang="en_US.UTF-8", env={"DOCDIFF_COOKIE": "a=b"})
+    assert run.returncode == 2
+    assert "not a docdiff service response" in run.stderr
+
+
+def test_compare_server_without_scheme_exit_two():
+    run = docdiff("compare", "http://x.test/a", "http://x.test/b", "--server", "127.0.0.1:8000",
+                  lang="en_US.UTF-8", env={"DOCDIFF_COOKIE": "a=b"})
+    assert run.returncode == 2
+    assert "must start with http://" in run.stderr
+
+
+def test_diff_json_error_on_stdout(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    run = docdiff("diff", empty, SP500 / "target.csv", "--json")
+    assert run.returncode == 2
+    assert json.loads(run.stdout)["error"]["code"] == "parse_error"
+
+
 def test_compare_unreachable_service_exit_two(site):
     run = docdiff("compare", site.sheet("a"), site.sheet("b"), "--server", "http://127.0.0.1:9",
                   lang="en_US.UTF-8", env={"DOCDIFF_COOKIE": "a=b"})
@@ -153,7 +177,7 @@ def test_demo_runs_end_to_end():
     run = docdiff("demo", lang="en_US.UTF-8")
     assert run.returncode == 0, run.stderr
     assert "Target download" in run.stderr
-    assert "1 modified (1 cells)" in run.stdout
+    assert "1 modified (1 cells changed)" in run.stdout
     assert "2025/8/24" in run.stdout
 
 

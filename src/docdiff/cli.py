@@ -6,6 +6,7 @@ otherwise. `compare` and `diff` exit with 0 when the two sides are equal,
 """
 
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -58,11 +59,22 @@ def serve(
     """Start the compare service (HTTP API, SSE and web page)."""
     import uvicorn
 
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
     from docdiff.api import create_app
+    from docdiff.download.profiles import check_profile_names
     from docdiff.settings import Settings
 
     _configure_logging(log_level)
-    settings = Settings()
+    lang = _lang()
+    try:
+        settings = Settings()
+        check_profile_names(settings)
+    except (ValidationError, SettingsError, ValueError) as exc:
+        _fail(translate("cli.settings_invalid", lang, detail=_first_line(exc)))
+    if not os.access(settings.browser_path, os.X_OK):
+        _fail(translate("cli.browser_missing", lang, path=settings.browser_path))
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
@@ -85,6 +97,11 @@ def demo_site(ctx: typer.Context) -> None:
     from docdiff.demo_site.__main__ import main as demo_site_main
 
     demo_site_main(ctx.args, prog="docdiff demo-site")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _fail(message: str) -> None:
@@ -150,7 +167,10 @@ def _report(result: DiffResult, as_json: bool, limit: int, lang: str) -> int:
     return EXIT_DIFFERENT if result.summary.has_differences else EXIT_SAME
 
 
-def _report_error(error: dict, lang: str) -> None:
+def _report_error(error: dict, lang: str, as_json: bool = False) -> None:
+    """Print a coded error on stderr, and as `{"error": ...}` on stdout for `--json`."""
+    if as_json:
+        sys.stdout.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
     message = translate("cli.error", lang, code=error.get("code"), message=error.get("message"))
     stderr.print(message, style="red", soft_wrap=True, markup=False)
     if error.get("hint"):
@@ -182,6 +202,10 @@ IgnoreOption = Annotated[
 ]
 
 
+TrimOption = Annotated[
+    bool, typer.Option("--trim/--no-trim", help="Ignore spaces and line breaks at the start and end of a cell.")
+]
+LimitOption = Annotated[int, typer.Option(min=0, help="Changes to print; 0 prints all.")]
 StarsOption = Annotated[bool, typer.Option("--stars/--no-stars", help="Compare star ratings by value: ★★★☆☆ equals 3.")]
 NumbersOption = Annotated[
     bool, typer.Option("--numbers/--no-numbers", help="Compare numbers by value: 1,000 equals 1000, 90% equals 0.9.")
@@ -196,14 +220,14 @@ AutoKeyOption = Annotated[
 
 
 def _options(
-    key, ignore_column, ignore_case: bool, no_trim: bool, stars: bool, numbers: bool, dates: bool,
+    key, ignore_column, ignore_case: bool, trim: bool, stars: bool, numbers: bool, dates: bool,
     tolerance: float, auto_key: bool,
 ) -> CompareOptions:
     return CompareOptions(
         key=key or [],
         ignore_columns=ignore_column or [],
         ignore_case=ignore_case,
-        trim_whitespace=not no_trim,
+        trim_whitespace=trim,
         stars_by_value=stars,
         numbers_by_value=numbers,
         dates_by_value=dates,
@@ -225,7 +249,7 @@ def compare(
     key: KeyOption = None,
     ignore_column: IgnoreOption = None,
     ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
-    no_trim: Annotated[bool, typer.Option(help="Treat leading and trailing whitespace as a change.")] = False,
+    trim: TrimOption = True,
     stars: StarsOption = True,
     numbers: NumbersOption = True,
     dates: DatesOption = True,
@@ -234,7 +258,7 @@ def compare(
     xlsx: XlsxOption = None,
     daff: DaffOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON on stdout.")] = False,
-    limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
+    limit: LimitOption = 200,
 ) -> None:
     """Compare two online documents through a running service, showing progress live."""
     import httpx
@@ -244,6 +268,8 @@ def compare(
     lang = _lang()
     if file_format not in ("csv", "xlsx"):
         _fail(translate("error.invalid_request", lang, detail=f"--format must be csv or xlsx, not {file_format!r}"))
+    if not server.startswith(("http://", "https://")):
+        _fail(translate("cli.server_invalid", lang, server=server))
     cookie = _read_cookie(cookie_file, lang)
     request = {
         "baseline": baseline,
@@ -252,18 +278,23 @@ def compare(
         "format": file_format,
         "lang": lang,
         "options": _options(
-            key, ignore_column, ignore_case, no_trim, stars, numbers, dates, tolerance, auto_key
+            key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key
         ).model_dump(),
     }
 
     final = None
+    job_id = None
     try:
         with CompareClient(server) as client:
-            with ProgressView(stderr, lang) as view:
-                for event in client.events(request):
-                    view.show(event)
-                    if event.terminal:
-                        final = event
+            try:
+                with ProgressView(stderr, lang) as view:
+                    for event in client.events(request):
+                        job_id = event.data.get("job_id", job_id)
+                        view.show(event)
+                        if event.terminal:
+                            final = event
+            except KeyboardInterrupt:
+                _cancel_on_interrupt(client, job_id, lang)
             if final is not None and final.event == "result":
                 job_id = final.data["job_id"]
                 if xlsx is not None:
@@ -271,16 +302,36 @@ def compare(
                 if daff is not None:
                     _write_report(daff, client.report(job_id, "csv"), lang)
     except ServiceError as exc:
-        _report_error(exc.error, lang)
+        error = exc.error if exc.error.get("code") else _not_docdiff(server, exc.status_code, lang)
+        _report_error(error, lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     except (httpx.HTTPError, StreamBroken) as exc:
-        _fail(translate("cli.server_unreachable", lang, server=server, detail=str(exc) or type(exc).__name__))
+        _fail(translate("cli.server_unreachable", lang, server=server, detail=_first_line(exc)))
 
     if final is None or final.event == "error":
-        _report_error(final.data if final else {"code": "internal", "message": "no result"}, lang)
+        _report_error(final.data if final else {"code": "internal", "message": "no result"}, lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     result = DiffResult.model_validate(final.data["result"])
     raise typer.Exit(_report(result, as_json, limit, lang))
+
+
+def _not_docdiff(server: str, status: int, lang: str) -> dict:
+    return {
+        "code": "invalid_request",
+        "message": translate("cli.not_docdiff", lang, server=server, status=status),
+        "hint": translate("cli.not_docdiff_hint", lang),
+    }
+
+
+def _cancel_on_interrupt(client, job_id: str | None, lang: str) -> None:
+    """Cancel the job on Ctrl-C, so it does not run on unwatched, and exit with 130."""
+    if job_id is not None:
+        try:
+            client.cancel(job_id)
+            stderr.print(translate("cli.cancelled", lang, job_id=job_id), markup=False)
+        except Exception as exc:  # the service may be gone too; say so and still exit
+            stderr.print(translate("cli.cancel_failed", lang, job_id=job_id, detail=_first_line(exc)), markup=False)
+    raise typer.Exit(130)
 
 
 @app.command()
@@ -290,7 +341,7 @@ def diff(
     key: KeyOption = None,
     ignore_column: IgnoreOption = None,
     ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
-    no_trim: Annotated[bool, typer.Option(help="Treat leading and trailing whitespace as a change.")] = False,
+    trim: TrimOption = True,
     stars: StarsOption = True,
     numbers: NumbersOption = True,
     dates: DatesOption = True,
@@ -300,7 +351,7 @@ def diff(
     xlsx: XlsxOption = None,
     daff: DaffOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the payload as JSON.")] = False,
-    limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 200,
+    limit: LimitOption = 200,
 ) -> None:
     """Compare two local CSV/XLSX files with the same engine as the service."""
     lang = _lang()
@@ -310,16 +361,22 @@ def diff(
             try:
                 content = path.read_bytes()
             except OSError as exc:
-                _fail(translate("cli.file_unreadable", lang, path=path, detail=exc.strerror))
+                error = {
+                    "code": "invalid_request",
+                    "message": translate("cli.file_unreadable", lang, path=path, detail=_os_reason(exc, lang)),
+                    "hint": translate("cli.file_unreadable_hint", lang),
+                }
+                _report_error(error, lang, as_json)
+                raise typer.Exit(EXIT_ERROR)
             try:
                 tables.append(load_table(content, str(path), sheet=sheet))
             except DocdiffError as error:
                 error.params.setdefault("side", side)
                 raise
-        options = _options(key, ignore_column, ignore_case, no_trim, stars, numbers, dates, tolerance, auto_key)
+        options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
         result = diff_tables(tables[0], tables[1], options)
     except DocdiffError as error:
-        _report_error(error.to_dict(lang), lang)
+        _report_error(error.to_dict(lang), lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     if xlsx is not None:
         _write_report(xlsx, render_xlsx(tables[0], tables[1], result, lang), lang)
@@ -334,7 +391,7 @@ def demo(
         str, typer.Option(help="Bundled documents to compare, as BASELINE_ID,TARGET_ID.")
     ] = ",".join(DEMO_PAIR),
     as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON.")] = False,
-    limit: Annotated[int, typer.Option(help="Changes to print; 0 prints all.")] = 20,
+    limit: LimitOption = 20,
 ) -> None:
     """Start the demo site and the service in this process, compare two sheet versions, exit."""
     from docdiff.demo_runner import run_demo
@@ -351,6 +408,12 @@ def demo(
         raise typer.Exit(EXIT_ERROR)
     _report(DiffResult.model_validate(final.data["result"]), as_json, limit, lang)
     raise typer.Exit(EXIT_SAME)
+
+
+def _os_reason(exc: OSError, lang: str) -> str:
+    reasons = {errno.ENOENT: "cli.os.not_found", errno.EACCES: "cli.os.no_access", errno.EISDIR: "cli.os.is_folder"}
+    key = reasons.get(exc.errno)
+    return translate(key, lang) if key else (exc.strerror or type(exc).__name__)
 
 
 def main() -> None:

@@ -100,6 +100,11 @@ class CompareClient:
         _raise_for_error(response)
         return response.json()
 
+    def cancel(self, job_id: str) -> dict[str, Any]:
+        response = self._http.delete(f"/api/jobs/{job_id}")
+        _raise_for_error(response)
+        return response.json()
+
     def report(self, job_id: str, extension: str) -> bytes:
         """Download a finished job's report: `xlsx` (highlighted workbook) or `csv` (daff format)."""
         response = self._http.get(f"/api/jobs/{job_id}/report.{extension}")

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from docdiff.api.routes import STATIC_DIR, router
 from docdiff.download import BrowserPool
 from docdiff.errors import DocdiffError, InvalidRequest
-from docdiff.i18n import normalize_lang
+from docdiff.i18n import has_message, normalize_lang, translate
 from docdiff.jobs import JobRunner, JobStore
 from docdiff.settings import Settings
 
@@ -20,6 +20,28 @@ logger = logging.getLogger(__name__)
 
 def request_lang(request: Request) -> str:
     return normalize_lang(request.headers.get("accept-language"))
+
+
+def describe_validation_errors(problems: list[dict], lang: str) -> str:
+    """Describe pydantic's validation errors in the catalog's words, without the submitted values."""
+    described = []
+    for problem in problems:
+        field = ".".join(str(part) for part in problem["loc"] if part != "body")
+        context = problem.get("ctx") or {}
+        key = f"validation.{problem['type']}"
+        if not has_message(key):
+            key = "validation.other"
+        described.append(
+            translate(
+                key,
+                lang,
+                field=field or translate("validation.body", lang),
+                max_length=context.get("max_length", ""),
+                expected=context.get("expected", ""),
+                message=problem.get("msg", ""),
+            )
+        )
+    return translate("validation.separator", lang).join(described)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,17 +71,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(DocdiffError)
     async def docdiff_error(request: Request, error: DocdiffError) -> JSONResponse:
-        return JSONResponse({"error": error.to_dict(request_lang(request))}, status_code=error.status_code)
+        lang = getattr(error, "lang", None) or request_lang(request)
+        return JSONResponse({"error": error.to_dict(lang)}, status_code=error.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         # FastAPI's default body echoes the submitted values, cookie included;
         # report only where and what failed.
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'] if part != 'body')}: {problem['msg']}"
-            for problem in error.errors()
-        )
-        invalid = InvalidRequest(detail=problems)
-        return JSONResponse({"error": invalid.to_dict(request_lang(request))}, status_code=422)
+        lang = request_lang(request)
+        invalid = InvalidRequest(detail=describe_validation_errors(error.errors(), lang))
+        return JSONResponse({"error": invalid.to_dict(lang)}, status_code=422)
 
     return app

@@ -7,7 +7,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from docdiff.api.sse import job_event_stream, parse_last_event_id
-from docdiff.errors import InvalidRequest, JobNotFound, ReportNotReady
+from docdiff.errors import DocdiffError, InvalidRequest, JobFinished, JobNotFound, ReportNotReady
+from docdiff.i18n import normalize_lang
 from docdiff.jobs import CompareRequest, Job
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -22,9 +23,27 @@ def _job(request: Request, job_id: str) -> Job:
     return job
 
 
+async def _submit(request: Request, body: CompareRequest) -> Job:
+    """Check what can be checked at once, then start the job.
+
+    A missing or malformed cookie, a URL that is not http(s) and a host that
+    is not allowed are answered with an HTTP error before any job exists;
+    everything that needs the browser arrives later as the job's error event.
+    """
+    if body.lang is None:
+        body.lang = normalize_lang(request.headers.get("accept-language"))
+    runner = request.app.state.runner
+    try:
+        runner.validate(body)
+    except DocdiffError as error:
+        error.lang = body.lang
+        raise
+    return await runner.submit(body)
+
+
 @router.post("/api/jobs", status_code=202)
 async def create_job(request: Request, body: CompareRequest) -> JSONResponse:
-    job = await request.app.state.runner.submit(body)
+    job = await _submit(request, body)
     description = job.describe()
     return JSONResponse(description, status_code=202, headers={"Location": description["status_url"]})
 
@@ -32,7 +51,7 @@ async def create_job(request: Request, body: CompareRequest) -> JSONResponse:
 @router.post("/compare/stream")
 async def compare_stream(request: Request, body: CompareRequest):
     """Create a job and stream its events in the response body."""
-    job = await request.app.state.runner.submit(body)
+    job = await _submit(request, body)
     settings = request.app.state.settings
     response = job_event_stream(request.app.state.store, job, 0, settings.ping_interval_s)
     response.headers["X-Job-Id"] = job.id
@@ -84,6 +103,8 @@ async def job_report(request: Request, job_id: str, extension: str) -> Response:
 @router.delete("/api/jobs/{job_id}")
 async def cancel_job(request: Request, job_id: str) -> dict:
     job = _job(request, job_id)
+    if job.status.finished:
+        raise JobFinished(job_id=job_id, status=job.status.value)
     await request.app.state.runner.cancel(job)
     return job.describe()
 

@@ -2,11 +2,13 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CompareOptions(BaseModel):
-    """How cells are normalised before they are compared."""
+    """How rows are aligned and cells normalised before they are compared."""
+
+    model_config = ConfigDict(extra="forbid")
 
     key: list[str] = Field(
         default_factory=list,

@@ -76,6 +76,14 @@ def host_matches(pattern: str, netloc: str) -> bool:
     return fnmatchcase(host, pattern)
 
 
+def check_profile_names(settings: Settings) -> None:
+    """Raise ValueError when the settings name a profile that does not exist."""
+    known = ", ".join(BUILTIN_PROFILES)
+    for name in [*settings.profile_hosts, settings.default_profile]:
+        if name not in BUILTIN_PROFILES:
+            raise ValueError(f"unknown site profile {name!r} in DOCDIFF_PROFILE_HOSTS or DOCDIFF_DEFAULT_PROFILE; profiles: {known}")
+
+
 def resolve_profile(url: str, settings: Settings, stage: str | None = None) -> SiteProfile:
     """Return the profile that serves `url`.
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from docdiff.diff.model import CompareOptions
 from docdiff.i18n import normalize_lang
@@ -41,12 +41,16 @@ class CompareRequest(BaseModel):
     )
     format: Literal["csv", "xlsx"] = Field("csv", description="Export format to download.")
     options: CompareOptions = Field(default_factory=CompareOptions)
-    lang: str = Field("zh-CN", description="Language of messages: zh-CN or en.")
+    lang: str | None = Field(
+        None, description="Language of messages: zh-CN or en. Default: from the Accept-Language header."
+    )
+
+    model_config = ConfigDict(extra="forbid")
 
     @field_validator("lang")
     @classmethod
-    def _known_lang(cls, value: str) -> str:
-        return normalize_lang(value)
+    def _known_lang(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_lang(value)
 
     @field_validator("baseline", "target")
     @classmethod

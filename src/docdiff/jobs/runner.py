@@ -21,7 +21,7 @@ from docdiff.download.browser import ExportedFile
 from docdiff.download.cookies import Cookie
 from docdiff.download.profiles import SiteProfile
 from docdiff.errors import Cancelled, DocdiffError, InternalError
-from docdiff.i18n import translate
+from docdiff.i18n import DEFAULT_LANG, translate
 from docdiff.jobs import metrics
 from docdiff.jobs.models import CompareRequest, Job, JobStatus
 from docdiff.jobs.store import JobStore
@@ -40,9 +40,15 @@ class JobRunner:
         self.pool = pool
         self._tasks: dict[str, asyncio.Task] = {}
 
+    def validate(self, request: CompareRequest) -> None:
+        """Raise the coded error of a request that cannot succeed: bad cookie, URL or host."""
+        parse_cookies(request.cookie.get_secret_value())
+        resolve_profile(request.baseline, self.settings, stage="login")
+        resolve_profile(request.target, self.settings, stage="login")
+
     async def submit(self, request: CompareRequest) -> Job:
         """Create the job, record its `queued` event and start it in the background."""
-        job = self.store.create(request.public(), request.lang)
+        job = self.store.create(request.public(), request.lang or DEFAULT_LANG)
         await self.store.append(
             job,
             "progress",
@@ -98,7 +104,10 @@ class JobRunner:
         self.store.mark(job, status)
         await self.store.append(job, "error", {"job_id": job.id, "elapsed_ms": job.elapsed_ms(), **job.error})
         metrics.JOBS_FINISHED.labels(status=status.value).inc()
-        logger.info("job %s: %s (%s) at stage %s", job.id, status.value, error.code, error.stage)
+        # The English message names the failing value; no error carries a cookie.
+        logger.warning(
+            "job %s: %s at stage %s: %s: %s", job.id, status.value, error.stage, error.code, error.message("en")
+        )
 
     def _progress_data(self, job: Job, stage: str, state: str, message: str, progress: float) -> dict[str, Any]:
         return {
@@ -150,7 +159,8 @@ class _JobRun:
         await self.emit("diff", "started", "progress.diff.started")
         result, reports = await asyncio.to_thread(self.compare, baseline, target)
         self.job.reports = reports
-        await self.emit("diff", "done", "progress.diff.done", changes=len(result.changes))
+        done = "progress.diff.done_title" if result.summary.title_changed else "progress.diff.done"
+        await self.emit("diff", "done", done, changes=len(result.changes))
         return result.model_dump(mode="json")
 
     def compare(self, baseline: Table, target: Table) -> tuple[DiffResult, dict[str, bytes]]:
