@@ -310,8 +310,24 @@ def editable_cells(target: Sheet, ledger: Ledger, accept) -> list[tuple[str, str
     ]
 
 
+def any_cell(value: str) -> bool:
+    return True
+
+
+def number_cell(value: str) -> bool:
+    return is_number(value.strip())
+
+
+def filled_cell(value: str) -> bool:
+    return bool(value.strip())
+
+
+# Cells each cell edit applies to.
+CELL_FILTERS = {"cell-edit": any_cell, "tolerance-edit": number_cell, "whitespace-edit": filled_cell}
+
+
 def edit_cells(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -> None:
-    candidates = editable_cells(target, ledger, lambda value: True)
+    candidates = editable_cells(target, ledger, any_cell)
     for row, column in rng.sample(candidates, min(count, len(candidates))):
         old = target.cells[row][column]
         new = edited_value(old, target.column_values(column), rng)
@@ -320,7 +336,7 @@ def edit_cells(target: Sheet, ledger: Ledger, rng: random.Random, count: int) ->
 
 
 def edit_cells_below_tolerance(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -> None:
-    candidates = editable_cells(target, ledger, lambda value: is_number(value.strip()))
+    candidates = editable_cells(target, ledger, number_cell)
     for row, column in rng.sample(candidates, min(count, len(candidates))):
         target.cells[row][column] = below_tolerance_value(target.cells[row][column].strip(), rng)
         ledger.quiet_cells.add((row, column))
@@ -328,7 +344,7 @@ def edit_cells_below_tolerance(target: Sheet, ledger: Ledger, rng: random.Random
 
 
 def pad_cells_with_whitespace(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -> None:
-    candidates = editable_cells(target, ledger, lambda value: bool(value.strip()))
+    candidates = editable_cells(target, ledger, filled_cell)
     for row, column in rng.sample(candidates, min(count, len(candidates))):
         target.cells[row][column] = padded_value(target.cells[row][column], rng)
         ledger.quiet_cells.add((row, column))
@@ -459,12 +475,24 @@ MUTATIONS = {
 }
 
 
-def mutation_count(operation: str, sheet: Sheet, intensity: float) -> int:
-    """Return how many mutations an intensity (in percent) means for an operation; at least 1."""
+def mutation_count(operation: str, sheet: Sheet, protected_column: str | None, intensity: float) -> int:
+    """Return how many mutations an intensity (in percent) means for an operation; at least 1.
+
+    Cell edits count in cells that the edit applies to (numbers for
+    tolerance edits, non-empty cells for whitespace edits), row operations
+    in rows, block moves in blocks of BLOCK_ROWS rows, column operations in
+    columns.
+    """
     share = intensity / 100
     rows = len(sheet.row_ids)
-    if operation.endswith("-edit"):
-        amount = share * rows * len(sheet.column_ids)
+    if operation in CELL_FILTERS:
+        accept = CELL_FILTERS[operation]
+        amount = share * sum(
+            1
+            for row in sheet.row_ids
+            for column in sheet.column_ids
+            if column != protected_column and accept(sheet.cells[row][column])
+        )
     elif operation == "block-move":
         amount = share * rows / BLOCK_ROWS
     elif operation.startswith("row-"):
@@ -503,7 +531,7 @@ def build_case(dataset: Dataset, operation: str, intensity: float, seed: int) ->
     }
     ledger = Ledger(protected_column=dataset.key_column, unique_columns=unique_columns)
     for step in MIXED_ORDER if operation == "mixed" else [operation]:
-        MUTATIONS[step](target, ledger, rng, mutation_count(step, baseline, intensity))
+        MUTATIONS[step](target, ledger, rng, mutation_count(step, baseline, dataset.key_column, intensity))
     truth = compute_truth(baseline, target, ledger)
     return Case(dataset, operation, intensity, target, truth, ledger.tolerance)
 

@@ -445,3 +445,58 @@ def test_applying_changes_reproduces_target(baseline_rows, operations, auto_key)
     result = diff_tables(baseline, target, options)
 
     assert apply_changes(baseline, result) == [tuple(row) for row in target.data.iter_rows()]
+
+
+def workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for index, row in enumerate(rows):
+            sheet.write_row(index, 0, row)
+    book.close()
+    return buffer.getvalue()
+
+
+PLAN = [["序号", "任务"], ["1", "a"], ["2", "b"]]
+PEOPLE = [["姓名", "部门", "城市"], ["钱", "内容", "北京"], ["周", "运营", "上海"]]
+
+
+def test_workbook_sheets_matched_by_name():
+    from docdiff.diff import diff_workbooks, load_sheets
+
+    baseline = load_sheets(workbook({"计划": PLAN, "人员": PEOPLE}), "b.xlsx")
+    target = load_sheets(workbook({"人员": [*PEOPLE, ["孙", "运营", "广州"]], "计划": PLAN, "新表": PLAN}), "t.xlsx")
+    result, (primary_b, primary_t) = diff_workbooks(baseline, target)
+    assert (primary_b.sheet, primary_t.sheet) == ("计划", "计划")
+    assert result.changes == []
+    assert [sheet.target.sheet for sheet in result.other_sheets] == ["人员"]
+    assert result.other_sheets[0].summary.rows_added == 1
+    assert result.sheets_added == ["新表"]
+    assert result.sheets_removed == []
+    assert result.has_differences
+
+
+def test_workbook_renamed_sheet_matched_by_content():
+    from docdiff.diff import diff_workbooks, load_sheets
+
+    baseline = load_sheets(workbook({"Sheet1": PEOPLE}), "b.xlsx")
+    target = load_sheets(workbook({"人员名单": PEOPLE}), "t.xlsx")
+    result, _ = diff_workbooks(baseline, target)
+    assert result.sheets_added == result.sheets_removed == []
+    assert not result.has_differences
+
+
+def test_csv_matches_xlsx_sheet_by_content():
+    from docdiff.diff import diff_workbooks, load_sheets
+
+    csv_sheet = load_sheets("姓名,部门,城市\n钱,内容,北京\n周,运营,上海\n".encode(), "people.csv")
+    xlsx_sheets = load_sheets(workbook({"计划": PLAN, "人员": PEOPLE}), "book.xlsx")
+    result, (_, primary_t) = diff_workbooks(csv_sheet, xlsx_sheets)
+    assert primary_t.sheet == "人员"
+    assert result.changes == []
+    assert result.sheets_added == ["计划"]

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from docdiff.diff import CompareOptions, DiffResult, diff_tables, load_table
+from docdiff.diff import CompareOptions, DiffResult, diff_workbooks, load_sheets, load_table
 from docdiff.diff.render import render_changes, render_summary
 from docdiff.diff.report import render_daff_csv, render_xlsx
 from docdiff.errors import DocdiffError
@@ -164,7 +164,7 @@ def _report(result: DiffResult, as_json: bool, limit: int, lang: str) -> int:
     else:
         render_summary(result, stdout, lang)
         render_changes(result, stdout, lang, limit)
-    return EXIT_DIFFERENT if result.summary.has_differences else EXIT_SAME
+    return EXIT_DIFFERENT if result.has_differences else EXIT_SAME
 
 
 def _report_error(error: dict, lang: str, as_json: bool = False) -> None:
@@ -355,7 +355,7 @@ def diff(
 ) -> None:
     """Compare two local CSV/XLSX files with the same engine as the service."""
     lang = _lang()
-    tables = []
+    sides = []
     try:
         for side, path in (("baseline", baseline), ("target", target)):
             try:
@@ -369,12 +369,12 @@ def diff(
                 _report_error(error, lang, as_json)
                 raise typer.Exit(EXIT_ERROR)
             try:
-                tables.append(load_table(content, str(path), sheet=sheet))
+                sides.append([load_table(content, str(path), sheet=sheet)] if sheet else load_sheets(content, str(path)))
             except DocdiffError as error:
                 error.params.setdefault("side", side)
                 raise
         options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
-        result = diff_tables(tables[0], tables[1], options)
+        result, tables = diff_workbooks(sides[0], sides[1], options)
     except DocdiffError as error:
         _report_error(error.to_dict(lang), lang, as_json)
         raise typer.Exit(EXIT_ERROR)

@@ -4,7 +4,8 @@ It imports nothing from the service, so the CLI runs it on local files.
 """
 
 from docdiff.diff.compare import diff_tables
-from docdiff.diff.load import Table, load_table
+from docdiff.diff.load import Table, load_sheets, load_table
+from docdiff.diff.workbook import diff_workbooks, match_sheets
 from docdiff.diff.model import CellChange, CompareOptions, DiffResult, RowChange, SheetInfo, Summary
 
 __all__ = [
@@ -16,5 +17,8 @@ __all__ = [
     "Summary",
     "Table",
     "diff_tables",
+    "diff_workbooks",
+    "load_sheets",
     "load_table",
+    "match_sheets",
 ]

@@ -35,7 +35,7 @@ HEADER_SCAN_ROWS = 8
 _DATE_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
 
 
-@dataclass
+@dataclass(eq=False)
 class Table:
     source: str
     format: str
@@ -408,6 +408,28 @@ def _load(data: bytes, source: str, sheet: str | None) -> Table:
     )
     table.sheets = names
     return table
+
+
+def load_sheets(data: bytes, source: str) -> list[Table]:
+    """Load every non-empty sheet of a file: one for CSV, each sheet with a header for XLSX.
+
+    Raises ParseError when no sheet has a single non-empty cell.
+    """
+    if detect_format(data, source) == "csv":
+        return [load_table(data, source)]
+    sheets = read_xlsx_sheets(data)
+    names = [name for name, *_ in sheets]
+    tables = []
+    for name, records, first_row, first_column in sheets:
+        table = build_table(
+            records, source=source, format="xlsx", first_row=first_row, first_column=first_column, sheet=name
+        )
+        table.sheets = names
+        if table.header:
+            tables.append(table)
+    if not tables:
+        raise ParseError(reason="empty", source=source)
+    return tables
 
 
 def _choose_sheet(sheets, wanted: str | None, source: str):

@@ -140,3 +140,17 @@ class DiffResult(BaseModel):
     )
     changes: list[RowChange] = Field(default_factory=list)
     options: CompareOptions
+    other_sheets: list["DiffResult"] = Field(
+        default_factory=list, description="Results of the other matched sheets of a workbook."
+    )
+    sheets_added: list[str] = Field(default_factory=list, description="Target sheets no baseline sheet matched.")
+    sheets_removed: list[str] = Field(default_factory=list, description="Baseline sheets no target sheet matched.")
+
+    @property
+    def has_differences(self) -> bool:
+        """Whether anything differs: this sheet, another matched sheet, or the set of sheets."""
+        return (
+            self.summary.has_differences
+            or bool(self.sheets_added or self.sheets_removed)
+            or any(sheet.has_differences for sheet in self.other_sheets)
+        )

@@ -11,6 +11,15 @@ KIND_STYLES = {"added": "green", "removed": "red", "modified": "yellow", "moved"
 
 
 def render_summary(result: DiffResult, console: Console, lang: str) -> None:
+    """Print the alignment, title, counts and column changes, then the same for other sheets."""
+    _render_sheet_summary(result, console, lang)
+    for name in result.sheets_added:
+        console.print(translate("cli.sheet_added", lang, sheet=name), markup=False, soft_wrap=True)
+    for name in result.sheets_removed:
+        console.print(translate("cli.sheet_removed", lang, sheet=name), markup=False, soft_wrap=True)
+
+
+def _render_sheet_summary(result: DiffResult, console: Console, lang: str) -> None:
     summary = result.summary
 
     def say(text: str) -> None:
@@ -39,11 +48,21 @@ def render_summary(result: DiffResult, console: Console, lang: str) -> None:
         say(translate("cli.column_renamed", lang, old=rename.baseline, new=rename.target))
     if result.columns_moved:
         say(translate("cli.columns_moved", lang, columns=", ".join(result.columns_moved)))
-    if not summary.has_differences:
+    if not result.has_differences:
         say(translate("cli.no_differences", lang))
 
 
 def render_changes(result: DiffResult, console: Console, lang: str, limit: int = 200) -> None:
+    """Print the changes of the primary sheet, then a heading, summary and changes per other sheet."""
+    _render_sheet_changes(result, console, lang, limit)
+    for sheet in result.other_sheets:
+        heading = translate("cli.sheet_pair", lang, baseline=sheet.baseline.sheet or "", target=sheet.target.sheet or "")
+        console.print(Text(heading, style="bold"))
+        _render_sheet_summary(sheet, console, lang)
+        _render_sheet_changes(sheet, console, lang, limit)
+
+
+def _render_sheet_changes(result: DiffResult, console: Console, lang: str, limit: int) -> None:
     """Print one table line per changed cell, added, removed or moved row; at most `limit` changes."""
     if not result.changes:
         return

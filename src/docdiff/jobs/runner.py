@@ -14,7 +14,7 @@ import asyncio
 import logging
 from typing import Any
 
-from docdiff.diff import CompareOptions, DiffResult, Table, diff_tables, load_table
+from docdiff.diff import CompareOptions, DiffResult, Table, diff_workbooks, load_sheets
 from docdiff.diff.report import render_daff_csv, render_xlsx
 from docdiff.download import BrowserPool, parse_cookies, resolve_profile
 from docdiff.download.browser import ExportedFile
@@ -163,19 +163,20 @@ class _JobRun:
         await self.emit("diff", "done", done, changes=len(result.changes))
         return result.model_dump(mode="json")
 
-    def compare(self, baseline: Table, target: Table) -> tuple[DiffResult, dict[str, bytes]]:
-        """Diff the tables and render the downloadable reports, off the event loop."""
-        result = diff_tables(baseline, target, self.options())
+    def compare(self, baseline: list[Table], target: list[Table]) -> tuple[DiffResult, dict[str, bytes]]:
+        """Diff the sheets and render the downloadable reports, off the event loop."""
+        result, (primary_b, primary_t) = diff_workbooks(baseline, target, self.options())
+        # NOTE: the reports cover the primary sheet only; `other_sheets` is in the JSON payload.
         reports = {
-            "xlsx": render_xlsx(baseline, target, result, self.job.lang),
-            "csv": render_daff_csv(baseline, target, result).encode("utf-8"),
+            "xlsx": render_xlsx(primary_b, primary_t, result, self.job.lang),
+            "csv": render_daff_csv(primary_b, primary_t, result).encode("utf-8"),
         }
         return result, reports
 
     def options(self) -> CompareOptions:
         return self.request.options
 
-    async def fetch(self, side: str, url: str, cookies: list[Cookie], profile: SiteProfile) -> Table:
+    async def fetch(self, side: str, url: str, cookies: list[Cookie], profile: SiteProfile) -> list[Table]:
         """Open, log in, export and parse one side; the login stage ends when both sides are in."""
         pool = self.runner.pool
         async with pool.open_document(url, cookies, profile, side) as document:
@@ -195,16 +196,16 @@ class _JobRun:
             await self.emit(side, "started", "progress.document.exporting", side=side, format=self.request.format.upper())
             exported = await document.export(self.request.format)
 
-        table = await asyncio.to_thread(self.parse, side, exported)
+        tables = await asyncio.to_thread(self.parse, side, exported)
         await self.emit(
-            side, "done", "progress.document.done", side=side, rows=table.height, columns=len(table.header)
+            side, "done", "progress.document.done", side=side, rows=tables[0].height, columns=len(tables[0].header)
         )
-        return table
+        return tables
 
     @staticmethod
-    def parse(side: str, exported: ExportedFile) -> Table:
+    def parse(side: str, exported: ExportedFile) -> list[Table]:
         try:
-            return load_table(exported.content, exported.name or side)
+            return load_sheets(exported.content, exported.name or side)
         except DocdiffError as error:
             error.stage = side
             error.params.setdefault("side", side)
