@@ -500,3 +500,33 @@ def test_csv_matches_xlsx_sheet_by_content():
     assert primary_t.sheet == "人员"
     assert result.changes == []
     assert result.sheets_added == ["计划"]
+
+
+def test_rarity_weights():
+    import math
+
+    import polars as pl
+
+    from docdiff.diff.align import rarity_weights
+
+    weights = rarity_weights(pl.DataFrame({"c": ["a", "a", "b", ""]}))["c"].to_list()
+    assert weights[0] == pytest.approx(1 / (1 + math.log(2)))
+    assert weights[1] == weights[0]
+    assert weights[2] == pytest.approx(1.0)
+    assert weights[3] == 0.0
+
+
+def test_similarity_counts_rare_values_more():
+    import polars as pl
+
+    from docdiff.diff.align import RowWeights, similarity
+
+    baseline = pl.DataFrame({"name": ["Zed", "Amy"], "team": ["ops", "ops"]})
+    target = pl.DataFrame({"name": ["Zed", "Bob"], "team": ["dev", "ops"]})
+    weights_b = RowWeights.of(baseline, [0, 1])
+    weights_t = RowWeights.of(target, [0, 1])
+    pairs_b = pl.Series([0, 0], dtype=pl.UInt32)
+    pairs_t = pl.Series([0, 1], dtype=pl.UInt32)
+    shares_rare, shares_common = similarity(baseline, target, pairs_b, pairs_t, weights_b, weights_t).to_list()
+    assert shares_rare > 0.5
+    assert shares_common < 0.5

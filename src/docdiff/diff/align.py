@@ -6,7 +6,8 @@ moved row never shifts the rows below it into false changes:
 1. Anchors: rows whose normalised cells are all equal are matched, the k-th
    copy of a duplicated row on one side with the k-th copy on the other.
 2. Pairing: the rows left over are paired by similarity, the share of
-   non-empty cells that are equal. Candidate pairs come from equal rare
+   equal cells weighted by how rare each value is (`similarity`). Candidate
+   pairs come from equal rare
    values in any column (so a changed row is found wherever it moved) and
    from equal offsets inside the same gap between anchors (so rows made of
    common values still pair). Pairs below the threshold stay unmatched and
@@ -20,6 +21,7 @@ headers, row numbers or the payload.
 """
 
 from bisect import bisect_left
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -113,19 +115,67 @@ def _equal_cells(
     return counts.sum_horizontal()
 
 
-def similarity(baseline: pl.DataFrame, target: pl.DataFrame, b: pl.Series, t: pl.Series) -> pl.Series:
-    """Return the share of equal cells among the cells non-empty on either side, per pair."""
+def rarity_weights(frame: pl.DataFrame) -> pl.DataFrame:
+    """Weigh each cell by how rare its value is in its column: 1 / (1 + ln(count)), 0 when empty.
+
+    A value seen once weighs 1; one seen 100 times weighs about 0.18, so two
+    rows sharing a rare value (a name, an id) count as more alike than two
+    rows sharing a common one (a department, a status).
+    """
+    return frame.select(
+        pl.when(pl.col(name) != "")
+        .then(1.0 / (1.0 + pl.len().over(name).cast(pl.Float64).log()))
+        .otherwise(0.0)
+        .alias(name)
+        for name in frame.columns
+    )
+
+
+@dataclass
+class RowWeights:
+    """Rarity weights of some rows of one side, with the position of each row among them."""
+
+    weights: pl.DataFrame
+    position: pl.Series  # full height; row index -> row of `weights`
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame, rows: list[int]) -> "RowWeights":
+        position = pl.Series([None] * frame.height, dtype=pl.UInt32)
+        position.scatter(rows, pl.Series(range(len(rows)), dtype=pl.UInt32))
+        return cls(rarity_weights(frame[rows]), position)
+
+    def gather(self, rows: pl.Series) -> pl.DataFrame:
+        return self.weights[self.position.gather(rows)]
+
+
+def similarity(
+    baseline: pl.DataFrame,
+    target: pl.DataFrame,
+    b: pl.Series,
+    t: pl.Series,
+    weights_b: RowWeights,
+    weights_t: RowWeights,
+) -> pl.Series:
+    """Return, per pair, the rarity-weighted share of equal cells.
+
+    A pair of cells weighs the mean of its two sides' rarity weights (0 for
+    an empty cell), so cells empty on both sides do not count. Pairs with no
+    weight at all are equal.
+    """
     left = baseline[b]
     right = target[t]
-    equal = []
-    used = []
+    gathered_b = weights_b.gather(b)
+    gathered_t = weights_t.gather(t)
+    equal_weight = []
+    total_weight = []
     for name in baseline.columns:
-        non_empty = (left[name] != "") | (right[name] != "")
-        equal.append(((left[name] == right[name]) & non_empty).cast(pl.UInt32))
-        used.append(non_empty.cast(pl.UInt32))
-    equal_count = pl.DataFrame(equal).sum_horizontal()
-    used_count = pl.DataFrame(used).sum_horizontal()
-    return (equal_count / used_count).fill_nan(1.0)
+        weight = (gathered_b[name] + gathered_t[name]) / 2
+        equal = (left[name] == right[name]).cast(pl.Float64)
+        equal_weight.append((weight * equal).alias(name))
+        total_weight.append(weight.alias(name))
+    equal_sum = pl.DataFrame(equal_weight).sum_horizontal()
+    total_sum = pl.DataFrame(total_weight).sum_horizontal()
+    return (equal_sum / total_sum).fill_nan(1.0)
 
 
 def pair_by_similarity(
@@ -152,9 +202,10 @@ def pair_by_similarity(
         .group_by("b", maintain_order=True)
         .head(CANDIDATES_PER_ROW)
     )
-    candidates = candidates.with_columns(
-        similarity(baseline, target, candidates["b"], candidates["t"]).alias("similarity")
-    ).filter(pl.col("similarity") >= threshold)
+    weights_b = RowWeights.of(baseline, left_b)
+    weights_t = RowWeights.of(target, left_t)
+    scores = similarity(baseline, target, candidates["b"], candidates["t"], weights_b, weights_t)
+    candidates = candidates.with_columns(scores.alias("similarity")).filter(pl.col("similarity") >= threshold)
     candidates = candidates.filter(pl.col("similarity") > 0)
     ranked = candidates.sort(
         ["similarity", "same_gap", "score", "b", "t"],
