@@ -1045,6 +1045,18 @@ def print_checks(checks: list[TargetCheck]) -> None:
             print(f"      - {failure}")
 
 
+def print_auto_keys(results: dict) -> None:
+    """Print which alignment docdiff chose by itself (a key it found, or content), per dataset."""
+    print("\n## Alignment docdiff chose without a key\n")
+    choices: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for (dataset, intensity, operation), outcomes in results.items():
+        if "docdiff" in outcomes:
+            choices[dataset][outcomes["docdiff"].note].append(f"{operation} {format_intensity(intensity)}")
+    for dataset, by_choice in choices.items():
+        for choice, cases in by_choice.items():
+            print(f"{dataset}: {choice} in {len(cases)} cases ({', '.join(cases)})")
+
+
 def print_equal_counts(equal_counts: dict) -> None:
     print("\n## Equal inputs: changes reported when both files are the baseline\n")
     for dataset, counts in equal_counts.items():
@@ -1100,6 +1112,7 @@ def main() -> int:
     equal_counts = {dataset.name: count_changes_on_equal_inputs(dataset, TOOLS) for dataset in datasets}
 
     print_summary(results, dataset_names, intensities, TOOLS)
+    print_auto_keys(results)
     print_equal_counts(equal_counts)
     checks = check_targets(results, equal_counts, intensities, TOOLS)
     print_checks(checks)

@@ -37,43 +37,72 @@ WORDS = "alpha beta gamma delta plan review launch budget owner report weekly ta
 
 
 def generate(rows: int, columns: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
-    """Write baseline.csv and target.csv of the given size with seeded changes."""
+    """Write baseline.csv and target.csv of the given size with seeded changes, vectorised in polars."""
     import polars as pl
 
     rng = random.Random(seed)
-    data = {"id": [f"ID{index:08d}" for index in range(rows)]}
+    index = pl.int_range(0, rows, eager=True)
+    data = {"id": index.map_elements(lambda i: f"ID{i:08d}", return_dtype=pl.String)}
     for position in range(1, columns):
+        random_values = pl.Series(rng.choices(range(100_000), k=rows))
         kind = position % 4
         if kind == 0:
-            data[f"c{position}"] = [rng.choice(WORDS) for _ in range(rows)]
+            data[f"c{position}"] = random_values.map_elements(lambda v: WORDS[v % len(WORDS)], return_dtype=pl.String)
         elif kind == 1:
-            data[f"c{position}"] = [str(rng.randint(0, 100_000)) for _ in range(rows)]
+            data[f"c{position}"] = random_values.cast(pl.String)
         elif kind == 2:
-            data[f"c{position}"] = [f"{rng.random() * 1000:.2f}" for _ in range(rows)]
+            data[f"c{position}"] = (random_values / 100).round(2).cast(pl.String)
         else:
-            data[f"c{position}"] = [f"2025/{rng.randint(1, 12)}/{rng.randint(1, 28)}" for _ in range(rows)]
+            values = pl.DataFrame({"v": random_values})
+            data[f"c{position}"] = values.select(
+                pl.format("2025/{}/{}", pl.col("v") % 12 + 1, pl.col("v") % 28 + 1)
+            ).to_series()
     baseline = pl.DataFrame(data)
 
-    target_rows = [list(row) for row in baseline.iter_rows()]
-    for _ in range(max(1, rows * columns // 100)):
-        row = rng.randrange(rows)
-        column = rng.randrange(1, columns)
-        target_rows[row][column] = target_rows[row][column] + "x"
+    edits = max(1, rows * columns // 100)
+    edit_rows = rng.choices(range(rows), k=edits)
+    edit_columns = rng.choices(range(1, columns), k=edits)
+    target = baseline.clone()
+    for column in set(edit_columns):
+        picked = [row for row, col in zip(edit_rows, edit_columns) if col == column]
+        name = target.columns[column]
+        edited = target[name].gather(picked) + "x"
+        target = target.with_columns(target[name].scatter(picked, edited))
+
+    order = list(range(rows))
     for _ in range(max(1, rows // 200)):
-        target_rows.pop(rng.randrange(len(target_rows)))
+        order.pop(rng.randrange(len(order)))
     for _ in range(max(1, rows // 200)):
-        moved = target_rows.pop(rng.randrange(len(target_rows)))
-        target_rows.insert(rng.randrange(len(target_rows)), moved)
-    for index in range(max(1, rows // 200)):
-        new = [f"NEW{index:08d}"] + [rng.choice(WORDS) for _ in range(columns - 1)]
-        target_rows.insert(rng.randrange(len(target_rows)), new)
-    target = pl.DataFrame(target_rows, schema=baseline.columns, orient="row")
+        moved = order.pop(rng.randrange(len(order)))
+        order.insert(rng.randrange(len(order)), moved)
+    target = target[order]
+    inserts = max(1, rows // 200)
+    new_rows = pl.DataFrame(
+        {name: [f"NEW{i:08d}" if name == "id" else rng.choice(WORDS) for i in range(inserts)] for name in baseline.columns}
+    )
+    positions = sorted(rng.sample(range(target.height), inserts))
+    pieces = []
+    previous = 0
+    for number, position in enumerate(positions):
+        pieces.append(target.slice(previous, position - previous))
+        pieces.append(new_rows.slice(number, 1))
+        previous = position
+    pieces.append(target.slice(previous))
+    target = pl.concat(pieces)
 
     baseline_path = folder / f"baseline-{rows}x{columns}.csv"
     target_path = folder / f"target-{rows}x{columns}.csv"
     baseline.write_csv(baseline_path)
     target.write_csv(target_path)
     return baseline_path, target_path
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory in MB, from /proc (ru_maxrss survives exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def import_tool(tool: str) -> None:
@@ -139,8 +168,7 @@ def run_tool(tool: str, baseline: Path, target: Path) -> dict:
     else:
         raise SystemExit(f"unknown tool {tool!r}")
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak_mb, "changes": changes}
+    return {"seconds": seconds, "peak_mb": peak_rss_mb(), "changes": changes}
 
 
 def measure(tool: str, baseline: Path, target: Path, budget: float) -> dict:

@@ -48,14 +48,26 @@ def align_by_key(
     With a `threshold`, rows whose key matched nothing are then paired by
     similarity, so a row whose key cell was edited is one modified row.
     """
-    left = _with_occurrence(baseline.select(key), key, "b")
-    right = _with_occurrence(target.select(key), key, "t")
-    joined = left.join(right, on=[*key, "_occurrence"], how="inner").select(
+    left = baseline.select(key)
+    right = target.select(key)
+    if _has_duplicates(left, key) or _has_duplicates(right, key):
+        left = _with_occurrence(left, key, "b")
+        right = _with_occurrence(right, key, "t")
+        on = [*key, "_occurrence"]
+    else:
+        left = left.with_row_index("b")
+        right = right.with_row_index("t")
+        on = key
+    joined = left.join(right, on=on, how="inner").select(
         pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.lit(None, pl.Float64).alias("similarity")
     )
     if threshold is None:
         return joined
     return pair_leftovers(baseline, target, joined, threshold)
+
+
+def _has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
+    return frame.select(key).n_unique() < frame.height
 
 
 def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl.DataFrame:
@@ -91,9 +103,13 @@ def exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[st
         return pl.DataFrame(schema=PAIR_SCHEMA)
     left = baseline.select(pl.struct(columns).hash().alias("_row")).with_row_index("b")
     right = target.select(pl.struct(columns).hash().alias("_row")).with_row_index("t")
-    left = left.with_columns(pl.col("b").cum_count().over("_row").alias("_occurrence"))
-    right = right.with_columns(pl.col("t").cum_count().over("_row").alias("_occurrence"))
-    joined = left.join(right, on=["_row", "_occurrence"], how="inner").sort("b")
+    if _has_duplicates(left, ["_row"]) or _has_duplicates(right, ["_row"]):
+        # Duplicated rows: the k-th copy on one side matches the k-th on the other.
+        left = left.with_columns(pl.col("b").cum_count().over("_row").alias("_occurrence"))
+        right = right.with_columns(pl.col("t").cum_count().over("_row").alias("_occurrence"))
+        joined = left.join(right, on=["_row", "_occurrence"], how="inner").sort("b")
+    else:
+        joined = left.join(right, on="_row", how="inner").sort("b")
     # A hash collision would pair two different rows; the equality check
     # below drops such pairs, so they fall through to similarity pairing.
     if joined.height:
@@ -267,19 +283,27 @@ def _greedy_unique(ranked: pl.DataFrame) -> pl.DataFrame:
 
 
 def longest_increasing_mask(values: list[int]) -> list[bool]:
-    """Mark one longest strictly increasing subsequence of `values` (patience sorting)."""
+    """Mark one longest strictly increasing subsequence of `values` (patience sorting).
+
+    Sorted input, the common case of sheets without moves, returns at once.
+    """
+    if all(earlier < later for earlier, later in zip(values, values[1:])):
+        return [True] * len(values)
+
     tails: list[int] = []
     tail_index: list[int] = []
     previous = [-1] * len(values)
+    find = bisect_left
     for index, value in enumerate(values):
-        position = bisect_left(tails, value)
+        position = find(tails, value)
         if position == len(tails):
             tails.append(value)
             tail_index.append(index)
         else:
             tails[position] = value
             tail_index[position] = index
-        previous[index] = tail_index[position - 1] if position else -1
+        if position:
+            previous[index] = tail_index[position - 1]
 
     mask = [False] * len(values)
     index = tail_index[-1] if tail_index else -1

@@ -20,7 +20,15 @@ MAX_PAIR_COLUMNS = 8
 MIN_ROWS = 2
 
 
+# Rows checked first: most columns that are not keys repeat a value early,
+# which rules them out without hashing the whole column.
+SAMPLE_ROWS = 2000
+
+
 def _identifies_rows(frame: pl.DataFrame, columns: list[str]) -> bool:
+    sample = frame.head(SAMPLE_ROWS).select(columns)
+    if sample.n_unique() < sample.height:
+        return False
     selected = frame.select(columns)
     if selected.select(pl.any_horizontal(pl.all() == "").any()).item():
         return False

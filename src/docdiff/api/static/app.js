@@ -3,6 +3,8 @@
 // textContent only, never as HTML. The cookie goes only into the JSON body of
 // POST /api/jobs. It is kept in localStorage only while "remember" is ticked,
 // and it is never put in a URL or written to the console.
+// The document URLs and the options are always kept in localStorage. The id of
+// a running job is kept in sessionStorage, so a reload reconnects to the job.
 "use strict";
 
 (() => {
@@ -24,7 +26,8 @@
       "form.options": "比较选项",
       "form.key": "键列（可选）",
       "form.key_placeholder": "序号, 负责人",
-      "form.key_help": "用逗号分隔的列名，用来识别同一行。",
+      "form.key_help": "用逗号分隔的列名，用来识别同一行。列名本身含逗号时，用双引号括起整个列名，如 \"计划,附件\", 序号。",
+      "form.key_quotes": "键列的引号不成对：用双引号括起整个列名，如 \"计划,附件\", 序号。",
       "form.auto_key": "自动识别键列",
       "form.auto_key_help": "键列留空时，用两边都唯一且非空的一列（如序号）对齐行；找不到这样的列则按内容对齐。",
       "form.format": "导出格式",
@@ -43,6 +46,7 @@
       "form.cancelling": "正在取消……",
       "form.cancel_failed": "取消失败：{detail}",
       "form.reconnecting": "与服务的连接中断，正在重新连接……",
+      "form.resuming": "正在恢复页面重新加载前的任务……",
       "progress.heading": "进度",
       "progress.log": "事件记录",
       "progress.elapsed": "已用时 {seconds}",
@@ -55,12 +59,30 @@
       "state.running": "进行中",
       "state.done": "完成",
       "state.failed": "失败",
+      "state.stopped": "已停止",
+      "state.skipped": "未执行",
+      "stage_message.queued.done": "任务已创建",
+      "stage_message.login.running": "正在检查登录状态",
+      "stage_message.login.done": "已登录",
+      "stage_message.baseline.running": "正在导出基线文档",
+      "stage_message.baseline.done": "基线文档已下载",
+      "stage_message.baseline.done_size": "基线文档已下载（{rows} 行 × {columns} 列）",
+      "stage_message.target.running": "正在导出目标文档",
+      "stage_message.target.done": "目标文档已下载",
+      "stage_message.target.done_size": "目标文档已下载（{rows} 行 × {columns} 列）",
+      "stage_message.diff.running": "正在比较",
+      "stage_message.diff.done": "比较完成",
+      "stage_message.diff.done_count": "比较完成：{changes} 处变化",
+      "stage_message.failed": "失败原因见下方错误信息",
+      "stage_message.stopped": "另一步骤失败，已停止",
+      "stage_message.cancelled": "任务已取消，已停止",
       "time.seconds": "{value} 秒",
       "error.heading": "比较失败",
       "error.cancelled_heading": "已取消",
       "error.next": "下一步：",
       "error.retry": "重试",
       "error.job": "任务编号：{id}",
+      "error.lang_note": "服务返回的消息使用发起请求时的语言。",
       "cookie_help.heading": "如何复制新的 Cookie",
       "cookie_help.step1": "在浏览器中打开 docs.qq.com 并登录。",
       "cookie_help.step2": "按 F12 打开开发者工具，切换到“网络”（Network）面板，然后刷新页面。",
@@ -82,6 +104,7 @@
       "result.column_renamed": "列改名",
       "result.columns_moved": "位置移动的列",
       "result.filter": "按类型筛选",
+      "result.moved_note": "“移动”也计入同时被修改的行，所以各类数量之和可能大于“全部”。",
       "result.empty_filter": "没有这一类的变化。",
       "result.show_all": "显示全部 {count} 处变化",
       "result.shown": "显示 {shown} / {total} 处变化",
@@ -134,7 +157,8 @@
       "form.options": "Compare options",
       "form.key": "Key columns (optional)",
       "form.key_placeholder": "ID, Owner",
-      "form.key_help": "Comma-separated column names that identify a row.",
+      "form.key_help": "Comma-separated column names that identify a row. Put a name that contains a comma in double quotes, as in \"Plan, files\", ID.",
+      "form.key_quotes": "The quotes in the key columns do not pair up. Put a whole column name in double quotes, as in \"Plan, files\", ID.",
       "form.auto_key": "Find a key column automatically",
       "form.auto_key_help": "Without key columns, align rows by a column that is unique and non-empty on both sides, such as an ID. If there is none, align rows by content.",
       "form.format": "Export format",
@@ -153,6 +177,7 @@
       "form.cancelling": "Cancelling…",
       "form.cancel_failed": "Cancel failed: {detail}",
       "form.reconnecting": "The connection to the service was lost. Reconnecting…",
+      "form.resuming": "Resuming the job that was running before the page reloaded…",
       "progress.heading": "Progress",
       "progress.log": "Event log",
       "progress.elapsed": "{seconds} elapsed",
@@ -165,12 +190,30 @@
       "state.running": "running",
       "state.done": "done",
       "state.failed": "failed",
+      "state.stopped": "stopped",
+      "state.skipped": "not run",
+      "stage_message.queued.done": "Job created",
+      "stage_message.login.running": "Checking the login state",
+      "stage_message.login.done": "Logged in",
+      "stage_message.baseline.running": "Exporting the baseline document",
+      "stage_message.baseline.done": "Downloaded the baseline document",
+      "stage_message.baseline.done_size": "Downloaded the baseline document ({rows} rows × {columns} columns)",
+      "stage_message.target.running": "Exporting the target document",
+      "stage_message.target.done": "Downloaded the target document",
+      "stage_message.target.done_size": "Downloaded the target document ({rows} rows × {columns} columns)",
+      "stage_message.diff.running": "Comparing",
+      "stage_message.diff.done": "Compare finished",
+      "stage_message.diff.done_count": "Compare finished: {changes} changes",
+      "stage_message.failed": "See the error below",
+      "stage_message.stopped": "Stopped because another stage failed",
+      "stage_message.cancelled": "Stopped because the job was cancelled",
       "time.seconds": "{value} s",
       "error.heading": "Compare failed",
       "error.cancelled_heading": "Cancelled",
       "error.next": "Next: ",
       "error.retry": "Retry",
       "error.job": "Job id: {id}",
+      "error.lang_note": "Messages from the service are in the language of the request.",
       "cookie_help.heading": "How to copy a fresh cookie",
       "cookie_help.step1": "Open docs.qq.com in your browser and log in.",
       "cookie_help.step2": "Press F12 to open the developer tools, switch to the Network panel and reload the page.",
@@ -192,6 +235,7 @@
       "result.column_renamed": "Column renamed",
       "result.columns_moved": "Columns moved",
       "result.filter": "Filter by kind",
+      "result.moved_note": "Moved also counts rows that were modified, so the kinds can add up to more than All.",
       "result.empty_filter": "No changes of this kind.",
       "result.show_all": "Show all {count} changes",
       "result.shown": "Showing {shown} of {total} changes",
@@ -230,6 +274,9 @@
   };
 
   const STAGES = ["queued", "login", "baseline", "target", "diff"];
+  const KEY_SEPARATORS = new Set([",", "，"]);
+  const KEY_OPENING_QUOTES = new Set(['"', "“"]);
+  const KEY_CLOSING_QUOTES = new Set(['"', "”"]);
   const KINDS = ["added", "removed", "modified", "moved"];
   // At full width the cards form two rows of five: the row counts, then the cell and column counts.
   const SUMMARY_COUNTS = [
@@ -249,6 +296,25 @@
   const INITIAL_ROW_LIMIT = 500;
   const COOKIE_STORAGE_KEY = "docdiff.cookie";
   const LANG_STORAGE_KEY = "docdiff.lang";
+  const FORM_STORAGE_KEY = "docdiff.form";
+  const JOB_SESSION_KEY = "docdiff.job";
+  // Form fields kept in localStorage, as [element name, property]. The cookie is not one of them.
+  const REMEMBERED_FIELDS = [
+    ["baseline", "value"],
+    ["target", "value"],
+    ["key", "value"],
+    ["format", "value"],
+    ["numericTolerance", "value"],
+    ["autoKey", "checked"],
+    ["ignoreCase", "checked"],
+    ["trimWhitespace", "checked"],
+    ["starsByValue", "checked"],
+    ["numbersByValue", "checked"],
+    ["datesByValue", "checked"],
+  ];
+  // How often the page reopens the event stream of a job that the status
+  // record still shows as running, before it reports the connection as lost.
+  const MAX_STREAM_REOPENS = 3;
 
   const $ = (selector) => document.querySelector(selector);
 
@@ -284,6 +350,7 @@
     errorHint: $("#error-hint"),
     cookieHelp: $("#cookie-help"),
     errorJob: $("#error-job"),
+    errorLangNote: $("#error-lang-note"),
     retry: $("#retry"),
     result: $("#result"),
     resultMeta: $("#result-meta"),
@@ -303,6 +370,7 @@
     changesBlock: $("#changes-block"),
     kindFilter: $("#kind-filter"),
     shownCount: $("#shown-count"),
+    movedNote: $("#moved-note"),
     changesBody: $("#changes tbody"),
     emptyFilter: $("#empty-filter"),
     showAll: $("#show-all"),
@@ -372,26 +440,76 @@
 
   // --- Storage ---------------------------------------------------------------
 
-  // localStorage throws when the browser disables storage, and then the page
-  // works without remembering anything.
-  function readStorage(key) {
+  // Web storage throws when the browser disables it, and then the page works
+  // without remembering anything. `area` is "localStorage" or "sessionStorage".
+  function readStorage(key, area = "localStorage") {
     try {
-      return window.localStorage.getItem(key);
+      return window[area].getItem(key);
     } catch {
       return null;
     }
   }
 
-  function writeStorage(key, value) {
+  function writeStorage(key, value, area = "localStorage") {
     try {
       if (value === null || value === "") {
-        window.localStorage.removeItem(key);
+        window[area].removeItem(key);
       } else {
-        window.localStorage.setItem(key, value);
+        window[area].setItem(key, value);
       }
     } catch {
       // Storage unavailable: nothing is remembered.
     }
+  }
+
+  function readStoredJson(key, area = "localStorage") {
+    const text = readStorage(key, area);
+    if (!text) {
+      return null;
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+
+  function saveForm() {
+    const saved = {};
+    for (const [name, property] of REMEMBERED_FIELDS) {
+      saved[name] = elements[name][property];
+    }
+    writeStorage(FORM_STORAGE_KEY, JSON.stringify(saved));
+  }
+
+  // Fill the form from localStorage. Values of the wrong type, for example
+  // from an older version of this page, are skipped.
+  function restoreForm() {
+    const saved = readStoredJson(FORM_STORAGE_KEY);
+    if (!saved || typeof saved !== "object") {
+      return;
+    }
+    for (const [name, property] of REMEMBERED_FIELDS) {
+      const value = saved[name];
+      const expectedType = property === "checked" ? "boolean" : "string";
+      if (typeof value === expectedType) {
+        elements[name][property] = value;
+      }
+    }
+    // A select set to a value it has no option for selects nothing.
+    if (elements.format.value === "") {
+      elements.format.value = "csv";
+    }
+    checkKeyColumns();
+  }
+
+  function rememberJob(job) {
+    const saved = { id: job.id, statusUrl: job.statusUrl, eventsUrl: job.eventsUrl, lang: job.lang };
+    writeStorage(JOB_SESSION_KEY, JSON.stringify(saved), "sessionStorage");
+  }
+
+  function forgetJob() {
+    writeStorage(JOB_SESSION_KEY, null, "sessionStorage");
   }
 
   function syncRememberedCookie() {
@@ -414,12 +532,76 @@
 
   // --- Request -----------------------------------------------------------------
 
+  // Split the key columns box into column names. A comma or a full-width comma
+  // (as typed with a Chinese input method) separates names. A name in double
+  // quotes may contain commas: it opens with " or “ and closes at the next " or ”,
+  // and "" inside it is one quote character, as in CSV. Unquoted names are
+  // trimmed. Returns null when a quote is not closed or text follows a closing quote.
   function parseKeyColumns(text) {
-    // Accept the full-width comma too, as typed with a Chinese input method.
-    return text
-      .split(/[,，]/)
-      .map((name) => name.trim())
-      .filter((name) => name !== "");
+    const names = [];
+    let position = skipSpaces(text, 0);
+    for (;;) {
+      let name;
+      if (KEY_OPENING_QUOTES.has(text[position])) {
+        const quoted = readQuotedName(text, position + 1);
+        if (quoted === null) {
+          return null;
+        }
+        name = quoted.name;
+        position = skipSpaces(text, quoted.end);
+        if (position < text.length && !KEY_SEPARATORS.has(text[position])) {
+          return null;
+        }
+      } else {
+        let end = position;
+        while (end < text.length && !KEY_SEPARATORS.has(text[end])) {
+          end += 1;
+        }
+        name = text.slice(position, end).trim();
+        position = end;
+      }
+      if (name !== "") {
+        names.push(name);
+      }
+      if (position >= text.length) {
+        return names;
+      }
+      position = skipSpaces(text, position + 1);
+    }
+  }
+
+  function skipSpaces(text, position) {
+    while (position < text.length && /\s/.test(text[position])) {
+      position += 1;
+    }
+    return position;
+  }
+
+  // Read a quoted name from `start`, just after its opening quote. Returns
+  // {name, end} with `end` just after the closing quote, or null if there is none.
+  function readQuotedName(text, start) {
+    let name = "";
+    let position = start;
+    while (position < text.length) {
+      const char = text[position];
+      if (char === '"' && text[position + 1] === '"') {
+        name += '"';
+        position += 2;
+      } else if (KEY_CLOSING_QUOTES.has(char)) {
+        return { name, end: position + 1 };
+      } else {
+        name += char;
+        position += 1;
+      }
+    }
+    return null;
+  }
+
+  // Mark the key columns box invalid while its quotes do not pair up, so the
+  // browser's form validation blocks the submit and shows the message.
+  function checkKeyColumns() {
+    const valid = parseKeyColumns(elements.key.value) !== null;
+    elements.key.setCustomValidity(valid ? "" : t("form.key_quotes"));
   }
 
   // The browser's form validation blocks a submit with a negative or
