@@ -38,8 +38,12 @@ XHS_RETITLED = "tencent-plan-xhs.target-retitled"
 SP500_BASELINE = "sp500-2024.baseline"
 SP500_TARGET = "sp500-2024.target"
 EVENT_STREAM_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
-# A document URL on a host the service may not open: the job fails at once.
+# A document URL on a host the service may not open: POST /api/jobs answers
+# HTTP 403 host_not_allowed and no job starts.
 NOT_ALLOWED_URL = "http://sheets.invalid/sheet/x"
+# A long column name with a comma in it, as in a real Tencent Docs plan.
+COMMA_COLUMN = "形成计划清单,完成附件、链接、截图上传"
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 INJECTED_IMG = '<img src=x onerror="window.__injected = 1"><b>bold</b>'
 INJECTED_SCRIPT = "<script>window.__injected = 2</script>"
@@ -270,8 +274,32 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     await expect(amentum.locator("td.col-row").nth(1)).to_have_text("26")
     assert page_errors == []
 
+    # Modified rows that also moved count under both filters, and a note says so.
+    filter_counts = {}
+    for name in ("all", "added", "removed", "modified", "moved"):
+        text = await page.locator(f"#kind-filter button[data-filter={name}] .filter-count").inner_text()
+        filter_counts[name] = int(text.replace(",", ""))
+    moved_and_modified = await page.locator("#changes tbody tr[data-kind=modified][data-moved=true]").count()
+    assert moved_and_modified > 0, "this pair is expected to have modified rows that also moved"
+    assert sum(filter_counts[name] for name in ("added", "removed", "modified", "moved")) == filter_counts["all"] + moved_and_modified
+    await expect(page.locator("#moved-note")).to_be_visible()
+    await expect(page.locator("#moved-note")).to_have_text(re.compile("移动.*同时被修改的行"))
+
+    # On a phone each change is stacked, so the details keep a readable width.
+    await page.set_viewport_size(PHONE_VIEWPORT)
+    details = abbott.locator("td.col-details")
+    box = await details.bounding_box()
+    assert box["width"] >= 240, f"change details squeezed to {box['width']:.0f} px at 390 px"
+    column = abbott.locator(".cell-column")
+    column_height = await column.evaluate("element => element.getBoundingClientRect().height / parseFloat(getComputedStyle(element).lineHeight)")
+    assert column_height < 1.5, f"the column name Security wraps onto {column_height:.1f} lines"
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+    await expect(abbott.locator("td.col-row").nth(0)).to_have_attribute("data-label", "基线行")
+    await page.set_viewport_size({"width": 1280, "height": 900})
+
     await page.click("#lang-switch button[data-lang='en']")
     await expect(page.locator("#result-meta")).to_contain_text("Key found automatically: Symbol")
+    await expect(page.locator("#moved-note")).to_have_text(re.compile("Moved also counts rows that were modified"))
 
 
 async def test_stars_result_filter_and_download(page, service, site):
@@ -297,6 +325,7 @@ async def test_stars_result_filter_and_download(page, service, site):
     await expect(only.locator(".cell-address")).to_have_text("M20")
     await expect(only.locator("del.old")).to_have_text("2025/8/1")
     await expect(only.locator("ins.new")).to_have_text("2025/8/24")
+    await expect(page.locator("#moved-note")).to_be_hidden()
 
     await page.uncheck("#stars-by-value")
     async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
@@ -346,7 +375,7 @@ async def test_stars_result_filter_and_download(page, service, site):
 
 async def test_form_sends_every_option(page, service, site):
     await page.goto(service.url)
-    # The service rejects this host before opening any document, so the job ends at once.
+    # The service rejects this host with HTTP 403, so no job starts.
     await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie, key="序号，负责人")
     await page.uncheck("#stars-by-value")
     await page.uncheck("#dates-by-value")
@@ -398,6 +427,18 @@ async def test_expired_cookie_shows_cookie_steps(page, service, site):
     await expect(page.locator("#submit")).to_be_enabled()
     await expect(page.locator("#result")).to_be_hidden()
 
+    # The card keeps the error to one cut line with the whole text in its title.
+    full_message = await page.locator("#error-message").inner_text()
+    card_message = stage(page, "login").locator(".stage-message")
+    await expect(card_message).to_have_attribute("title", full_message)
+    lines = await card_message.evaluate("element => element.getBoundingClientRect().height / parseFloat(getComputedStyle(element).lineHeight)")
+    assert lines < 1.5, f"the failed stage's message takes {lines:.1f} lines"
+    assert await card_message.evaluate("element => getComputedStyle(element).textOverflow") == "ellipsis"
+    for name in ("baseline", "target", "diff"):
+        await expect(stage(page, name)).to_have_attribute("data-state", "skipped")
+        await expect(stage(page, name).locator(".stage-status")).to_have_text("未执行")
+        await expect(stage(page, name).locator(".stage-message")).to_have_text("")
+
 
 @pytest.mark.parametrize(
     ("locale", "lang", "baseline_label", "submit_label", "login_stage"),
@@ -423,27 +464,43 @@ async def test_english_page_sends_lang_and_switches(browser, service, site):
     page = await new_page(browser, locale="en-US")
     try:
         await page.goto(service.url)
-        # The service rejects this host before opening any document, so the job ends at once.
+        # The service rejects this host with HTTP 403 before any job exists.
         await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie)
-        async with page.expect_request(lambda request: request.url.endswith("/api/jobs")) as sent:
+        async with page.expect_response(lambda response: response.url.endswith("/api/jobs")) as answered:
             await page.click("#submit")
-        assert (await sent.value).post_data_json["lang"] == "en"
+        response = await answered.value
+        assert response.request.post_data_json["lang"] == "en"
+        assert response.status == 403
+        error = (await response.json())["error"]
+        assert error["code"] == "host_not_allowed"
+        assert error["message"].startswith("Host sheets.invalid is not allowed")
 
         await expect_error(page, "host_not_allowed")
-        await expect(page.locator("#error-message")).to_have_text(re.compile(r"^Host sheets\.invalid is not allowed"))
+        await expect(page.locator("#error-message")).to_have_text(error["message"])
+        await expect(page.locator("#error-hint")).to_have_text(error["hint"])
         await expect(page.locator("#error-title")).to_have_text("Compare failed")
-        await expect(page.locator("#event-log")).to_contain_text("Checking the login state")
-        await expect(stage(page, "login").locator(".stage-message")).to_have_text(re.compile(r"^Host sheets\.invalid"))
+        await expect(page.locator("#error-code")).to_have_text("host_not_allowed")
+        await expect(page.locator("#error-lang-note")).to_be_hidden()
+        await expect(page.locator("#retry")).to_be_hidden()
+        await expect(page.locator("#progress-panel")).to_be_hidden()
+        await expect(page.locator("#submit")).to_be_enabled()
+        await expect(page.locator("#cancel")).to_be_hidden()
+        assert await page.evaluate("window.sessionStorage.getItem('docdiff.job')") is None
 
+        # The labels follow the switch; the service's English message stays, with a note.
         await page.click("#lang-switch button[data-lang='zh-CN']")
         await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
         await expect(page.locator("label[for=baseline]")).to_have_text("基线文档链接")
         await expect(page.locator("#error-title")).to_have_text("比较失败")
+        await expect(page.locator("#error-message")).to_have_text(error["message"])
+        await expect(page.locator("#error-lang-note")).to_be_visible()
         await expect(stage(page, "login").locator(".stage-name")).to_have_text("登录")
         async with page.expect_request(lambda request: request.url.endswith("/api/jobs")) as sent:
             await page.click("#submit")
         assert (await sent.value).post_data_json["lang"] == "zh-CN"
         await expect(page.locator("#error-message")).to_contain_text("不允许打开主机 sheets.invalid")
+        await expect(page.locator("#error-hint")).to_contain_text("DOCDIFF_ALLOWED_HOSTS")
+        await expect(page.locator("#error-lang-note")).to_be_hidden()
     finally:
         await page.context.close()
 
@@ -575,6 +632,14 @@ async def test_renamed_and_moved_columns_shown(page, own_documents):
     await expect(summary.locator(".count-card", has=page.locator("[data-count=columns_renamed]"))).to_contain_text("Columns renamed")
     await expect(page.locator("#result-meta")).to_contain_text("Key: 编号")
 
+    # The page rebuilds the stage messages in English, with the counts from the result.
+    await expect(stage(page, "baseline").locator(".stage-message")).to_have_text("Downloaded the baseline document (6 rows × 5 columns)")
+    await expect(stage(page, "diff").locator(".stage-message")).to_have_text("Compare finished: 1 changes")
+    await expect(stage(page, "login").locator(".stage-message")).to_have_text("Logged in")
+    # Back in the job's language, the service's own messages return.
+    await page.click("#lang-switch button[data-lang='zh-CN']")
+    await expect(stage(page, "baseline").locator(".stage-message")).to_have_text(re.compile(r"^基线文档已下载 \(6 行 × 5 列\)$"))
+
 
 async def test_invalid_request_shows_message_and_hint(page, service, site):
     await page.goto(service.url)
@@ -600,6 +665,9 @@ async def test_cancel_stops_running_job(page, service, site):
     await expect_error(page, "cancelled")
     await expect(page.locator("#error-title")).to_have_text("已取消")
     await expect(page.locator("#stages li[data-state=running]")).to_have_count(0)
+    await expect(page.locator("#stages li[data-state=failed]")).to_have_count(0)
+    await expect(stage(page, "baseline")).to_have_attribute("data-state", "stopped")
+    await expect(stage(page, "baseline").locator(".stage-message")).to_have_text("任务已取消，已停止")
     await expect(page.locator("#submit")).to_be_enabled()
     await expect(page.locator("#cancel")).to_be_hidden()
     await expect(page.locator("#result")).to_be_hidden()
@@ -611,6 +679,13 @@ async def test_retryable_error_offers_retry(page, service, site):
 
     await expect_error(page, "export_failed")
     await expect(page.locator("#cookie-help")).to_be_hidden()
+    # Both exports were running. One failure ends the job and stops the other side.
+    states = {name: await stage(page, name).get_attribute("data-state") for name in ("baseline", "target")}
+    assert sorted(states.values()) == ["failed", "stopped"], states
+    stopped = stage(page, "baseline" if states["baseline"] == "stopped" else "target")
+    await expect(stopped.locator(".stage-status")).to_have_text("已停止")
+    await expect(stopped.locator(".stage-message")).to_have_text("另一步骤失败，已停止")
+    await expect(stage(page, "diff")).to_have_attribute("data-state", "skipped")
     retry = page.locator("#retry")
     await expect(retry).to_be_visible()
 
@@ -642,16 +717,173 @@ async def test_reconnect_does_not_duplicate_events(page, service, site):
         await route.fulfill(status=200, headers=EVENT_STREAM_HEADERS, body="\n\n".join(without_terminal) + "\n\n")
 
     await page.route("**/api/jobs/*/events", cut_then_replay)
-    # A host the service may not open ends the job at once: two progress events and an error.
-    await page.goto(service.url)
-    await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie)
-    await page.click("#submit")
-    await expect_error(page, "host_not_allowed")
+    # A wrong cookie ends the job at login: progress events for queued and login, then an error.
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED, cookie="demo_sid=expired-or-wrong")
+    await expect_error(page, "cookie_expired")
 
     assert len(streams) == 2
     progress_events = len(re.findall(r"^event: ?progress\s*$", streams[0], re.MULTILINE))
-    assert progress_events == 2
+    assert progress_events >= 2
     # One log entry per progress event plus one for the error event.
     await expect(page.locator("#event-log li")).to_have_count(progress_events + 1)
     await expect(stage(page, "queued")).to_have_attribute("data-state", "done")
     await expect(stage(page, "login")).to_have_attribute("data-state", "failed")
+
+
+async def test_missing_cookie_rejected_before_job(page, service, site):
+    await page.goto(service.url)
+    await fill_form(page, site.sheet(XHS_BASELINE), site.sheet(XHS_RETITLED), "")
+    async with page.expect_response(lambda response: response.url.endswith("/api/jobs")) as answered:
+        await page.click("#submit")
+    response = await answered.value
+    assert response.status == 422
+    error = (await response.json())["error"]
+
+    await expect_error(page, "cookie_missing")
+    await expect(page.locator("#error-message")).to_have_text(error["message"])
+    await expect(page.locator("#error-hint")).to_have_text(error["hint"])
+    await expect(page.locator("#cookie-help")).to_be_visible()
+    await expect(page.locator("#cookie")).to_be_focused()
+    await expect(page.locator("#progress-panel")).to_be_hidden()
+    await expect(page.locator("#submit")).to_be_enabled()
+
+
+KEY_COLUMN_CASES = [
+    (f'"{COMMA_COLUMN}", 序号', [COMMA_COLUMN, "序号"]),
+    (f"“{COMMA_COLUMN}”，序号", [COMMA_COLUMN, "序号"]),
+    ('序号，负责人, "say ""hi"""', ["序号", "负责人", 'say "hi"']),
+    (" 序号 ,, 负责人 ", ["序号", "负责人"]),
+    ('a"b', ['a"b']),
+]
+
+
+async def test_key_columns_accept_quoted_names(page, service, site):
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.url.endswith("/api/jobs") else None)
+    await page.goto(service.url)
+    await expect(page.locator("#key-help")).to_contain_text("双引号")
+    # The service rejects this host with HTTP 403, so each submit only sends the request.
+    await fill_form(page, NOT_ALLOWED_URL, site.sheet(XHS_RETITLED), site.cookie)
+    for text, expected in KEY_COLUMN_CASES:
+        await page.fill("#key", text)
+        async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
+            await page.click("#submit")
+        assert (await sent.value).post_data_json["options"]["key"] == expected, f"key box: {text}"
+        await expect_error(page, "host_not_allowed")
+
+    # An unclosed quote fails the form validation, so nothing is sent.
+    sent_before = len(posts)
+    await page.fill("#key", f'"{COMMA_COLUMN}, 序号')
+    await page.click("#submit")
+    key_box = page.locator("#key")
+    assert await key_box.evaluate("element => element.validity.customError")
+    assert "引号" in await key_box.evaluate("element => element.validationMessage")
+    await page.fill("#key", f'"{COMMA_COLUMN}" 序号')
+    assert await key_box.evaluate("element => element.validity.customError")
+    await expect(page.locator("#submit")).to_be_enabled()
+    assert len(posts) == sent_before
+
+    await page.fill("#key", f'"{COMMA_COLUMN}"')
+    assert not await key_box.evaluate("element => element.validity.customError")
+
+
+async def test_form_remembered_after_reload(page, service, site):
+    await page.goto(service.url)
+    target = site.sheet(XHS_RETITLED)
+    key = f'"{COMMA_COLUMN}", 序号'
+    await fill_form(page, NOT_ALLOWED_URL, target, site.cookie, key=key)
+    await page.uncheck("#stars-by-value")
+    await page.check("#ignore-case")
+    await page.uncheck("#auto-key")
+    await page.select_option("#format", "xlsx")
+    await page.fill("#numeric-tolerance", "0.25")
+    await page.click("#submit")
+    await expect_error(page, "host_not_allowed")
+
+    await page.reload()
+    await expect(page.locator("#baseline")).to_have_value(NOT_ALLOWED_URL)
+    await expect(page.locator("#target")).to_have_value(target)
+    await expect(page.locator("#key")).to_have_value(key)
+    await expect(page.locator("#format")).to_have_value("xlsx")
+    await expect(page.locator("#numeric-tolerance")).to_have_value("0.25")
+    await expect(page.locator("#stars-by-value")).not_to_be_checked()
+    await expect(page.locator("#ignore-case")).to_be_checked()
+    await expect(page.locator("#auto-key")).not_to_be_checked()
+    await expect(page.locator("#numbers-by-value")).to_be_checked()
+    # The cookie is remembered only when the user asks.
+    await expect(page.locator("#cookie")).to_have_value("")
+    await expect(page.locator("#remember-cookie")).not_to_be_checked()
+    stored = await page.evaluate("Object.values(window.localStorage)")
+    assert not any(site.token in value for value in stored)
+
+    async with page.expect_request(lambda request: request.url.endswith("/api/jobs") and request.method == "POST") as sent:
+        await page.fill("#cookie", site.cookie)
+        await page.click("#submit")
+    options = (await sent.value).post_data_json["options"]
+    assert options["key"] == [COMMA_COLUMN, "序号"]
+    assert options["numeric_tolerance"] == 0.25
+    assert options["stars_by_value"] is False
+
+
+async def test_reload_reconnects_to_running_job(page, service, site):
+    site.set_knobs(export_latency_ms=2500)
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
+    await stage(page, "baseline").and_(page.locator("[data-state=running]")).wait_for(timeout=JOB_TIMEOUT_MS)
+    saved = json.loads(await page.evaluate("window.sessionStorage.getItem('docdiff.job')"))
+    job_id = saved["id"]
+    assert site.token not in json.dumps(saved)
+
+    status_url = f"{service.url}/api/jobs/{job_id}"
+    async with page.expect_request(lambda request: request.url == f"{status_url}/events") as events_opened:
+        async with page.expect_response(lambda response: response.url == status_url) as status_read:
+            await page.reload()
+    status = await (await status_read.value).json()
+    assert status["status"] in ("queued", "running"), "the job ended before the page reconnected"
+    await events_opened.value
+
+    await expect(page.locator("#progress-panel")).to_be_visible()
+    await expect(page.locator("#cancel")).to_be_visible()
+    await expect(stage(page, "queued")).to_have_attribute("data-state", "done")
+    await expect_result(page)
+    await expect(page.locator("#title-change")).to_be_visible()
+    for name in ("queued", "login", "baseline", "target", "diff"):
+        await expect(stage(page, name)).to_have_attribute("data-state", "done")
+    await expect(page.locator("#submit")).to_be_enabled()
+    assert await page.evaluate("window.sessionStorage.getItem('docdiff.job')") is None
+
+    # With the job over, a reload shows the form alone.
+    await page.reload()
+    await expect(page.locator("#target")).to_have_value(site.sheet(XHS_RETITLED))
+    await expect(page.locator("#progress-panel")).to_be_hidden()
+    await expect(page.locator("#result")).to_be_hidden()
+
+
+async def test_cancel_after_finish_shows_result(page, service, site):
+    """Hold back the terminal event, so the page still shows the finished job as running.
+
+    The cancel then gets HTTP 409 job_finished, and the page reads the outcome
+    from the job record instead of reporting a failed cancel.
+    """
+
+    async def without_terminal_event(route):
+        response = await route.fetch()
+        blocks = [block for block in re.split(r"\r?\n\r?\n", await response.text()) if block.strip()]
+        kept = [block for block in blocks if not re.search(r"^event: ?(result|error)\s*$", block, re.MULTILINE)]
+        await route.fulfill(status=200, headers=EVENT_STREAM_HEADERS, body="\n\n".join(kept) + "\n\n")
+
+    await page.route("**/api/jobs/*/events", without_terminal_event)
+    await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
+    await stage(page, "diff").and_(page.locator("[data-state=done]")).wait_for(timeout=JOB_TIMEOUT_MS)
+    await expect(page.locator("#result")).to_be_hidden()
+
+    async with page.expect_response(lambda response: response.request.method == "DELETE") as answered:
+        await page.click("#cancel")
+    response = await answered.value
+    assert response.status == 409
+    assert (await response.json())["error"]["code"] == "job_finished"
+
+    await expect_result(page)
+    await expect(page.locator("#title-change")).to_be_visible()
+    await expect(page.locator("#form-status")).to_have_text("")
+    await expect(page.locator("#cancel")).to_be_hidden()
+    assert await page.evaluate("window.sessionStorage.getItem('docdiff.job')") is None

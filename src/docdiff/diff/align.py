@@ -7,17 +7,16 @@ moved row never shifts the rows below it into false changes:
    copy of a duplicated row on one side with the k-th copy on the other.
 2. Pairing: the rows left over are paired by similarity, the share of
    equal cells weighted by how rare each value is (`similarity`). Candidate
-   pairs come from equal rare
-   values in any column (so a changed row is found wherever it moved) and
-   from equal offsets inside the same gap between anchors (so rows made of
+   pairs come from equal rare values in any column (so a changed row is
+   found wherever it moved) and from equal offsets inside the same gap between anchors (so rows made of
    common values still pair). Pairs below the threshold stay unmatched and
    become a removed plus an added row.
 3. Moves: the longest order-preserving run of matched pairs is the skeleton;
    every other pair moved.
 
 Both inputs are frames of normalised string columns `k0..kN` in the same
-column order. The module works on row indices only and knows nothing of
-headers, row numbers or the payload.
+column order. The module works on row indices only and uses no headers,
+row numbers or payload types.
 """
 
 from bisect import bisect_left

@@ -1,10 +1,10 @@
 """Compare two loaded tables and build the diff payload.
 
-Columns are matched by header name, ignoring whitespace and case inside the
-name; unmatched columns are reported as added or removed, and their cells
-are not compared. Rows are aligned by `align`; every matched pair is then
-compared cell by cell, vectorised per column, and only the differences
-become Python objects.
+Columns are matched by `columns` (names, then renames by content). Rows are
+aligned by the user's key, a key found by `keys`, or content (`align`).
+Every matched pair is then compared cell by cell, vectorised per column:
+as text first, then with the value rules on the cells that differ as text.
+Only the differences become Python objects.
 """
 
 from bisect import bisect_left

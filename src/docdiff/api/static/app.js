@@ -292,6 +292,7 @@
     ["columns_moved", "moved"],
   ];
   const COOKIE_ERROR_CODES = new Set(["cookie_expired", "cookie_missing"]);
+  const STAGE_ICONS = { done: "✓", failed: "✕", stopped: "–" };
   // Rows rendered before "show all": enough to browse, small enough to stay responsive.
   const INITIAL_ROW_LIMIT = 500;
   const COOKIE_STORAGE_KEY = "docdiff.cookie";
@@ -394,6 +395,10 @@
     return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
   }
 
+  function hasText(key) {
+    return key in CATALOGS["zh-CN"];
+  }
+
   function formatNumber(value) {
     return Number(value || 0).toLocaleString(state.lang);
   }
@@ -428,6 +433,7 @@
       button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
     }
     updateCookieToggle();
+    checkKeyColumns();
     renderStages();
     renderElapsed();
     if (state.error) {
@@ -611,7 +617,7 @@
     return Number.isFinite(value) ? value : 0;
   }
 
-  function buildRequest() {
+  function buildRequest(keyColumns) {
     return {
       baseline: elements.baseline.value.trim(),
       target: elements.target.value.trim(),
@@ -619,7 +625,7 @@
       format: elements.format.value,
       lang: state.lang,
       options: {
-        key: parseKeyColumns(elements.key.value),
+        key: keyColumns,
         auto_key: elements.autoKey.checked,
         ignore_case: elements.ignoreCase.checked,
         trim_whitespace: elements.trimWhitespace.checked,
@@ -646,10 +652,18 @@
     if (state.job && !state.job.finished) {
       return;
     }
-    const request = buildRequest();
+    const keyColumns = parseKeyColumns(elements.key.value);
+    if (keyColumns === null) {
+      // Reached only when form validation is off, because checkKeyColumns() blocks the submit.
+      checkKeyColumns();
+      elements.key.reportValidity();
+      return;
+    }
+    const request = buildRequest(keyColumns);
     syncRememberedCookie();
+    saveForm();
     resetView();
-    const job = createJob();
+    const job = createJob(request.lang);
     state.job = job;
     renderStages();
     renderProgress();
@@ -668,25 +682,46 @@
         cache: "no-store",
       });
     } catch (error) {
-      failBeforeStart(job, {
-        code: "network_error",
-        message: t("client.network", { detail: error.message }),
-        hint: t("client.network_hint"),
-        retryable: true,
-      });
+      failBeforeStart(job, clientError("network_error", "client.network", "client.network_hint", { detail: error.message }, true));
       return;
     }
 
+    // The service rejects what it can check without the browser (cookie, URL,
+    // host, unknown fields) with a 4xx and an error body, before any job exists.
     const body = await readJson(response);
     if (response.status !== 202 || !body || !body.id || !body.events_url) {
-      failBeforeStart(job, errorFromResponse(response, body));
+      failBeforeStart(job, errorFromResponse(response, body, request.lang));
       return;
     }
 
     job.id = body.id;
     job.statusUrl = sameOriginUrl(body.status_url || `api/jobs/${encodeURIComponent(body.id)}`);
+    job.eventsUrl = sameOriginUrl(body.events_url);
+    rememberJob(job);
     elements.cancel.disabled = false;
-    openEvents(job, sameOriginUrl(body.events_url));
+    openEvents(job);
+  }
+
+  // Reconnect to the job that this tab followed before a reload, if the
+  // job's id is still in sessionStorage.
+  function resumeJob() {
+    const saved = readStoredJson(JOB_SESSION_KEY, "sessionStorage");
+    if (!saved || typeof saved.id !== "string" || typeof saved.statusUrl !== "string") {
+      forgetJob();
+      return;
+    }
+    resetView();
+    const job = createJob(typeof saved.lang === "string" ? saved.lang : state.lang);
+    job.id = saved.id;
+    job.resumed = true;
+    job.statusUrl = sameOriginUrl(saved.statusUrl);
+    job.eventsUrl = typeof saved.eventsUrl === "string" ? sameOriginUrl(saved.eventsUrl) : null;
+    state.job = job;
+    renderStages();
+    renderProgress();
+    setRunning(true);
+    elements.formStatus.textContent = t("form.resuming");
+    syncFromStatus(job);
   }
 
   async function readJson(response) {
@@ -697,29 +732,45 @@
     }
   }
 
-  function errorFromResponse(response, body) {
+  // An error made by this page. Its text is looked up again on every render,
+  // so it follows the language switch.
+  function clientError(code, messageKey, hintKey, params = {}, retryable = true) {
+    return { code, messageKey, hintKey, params, stage: null, retryable };
+  }
+
+  // `lang` is the language the service wrote the message in.
+  function errorFromResponse(response, body, lang) {
     if (body && body.error && body.error.code) {
-      return body.error;
+      return { ...body.error, lang };
     }
-    return {
-      code: `http_${response.status}`,
-      message: t("client.http", { status: response.status }),
-      hint: t("client.http_hint"),
-      retryable: response.status >= 500,
-    };
+    return clientError(`http_${response.status}`, "client.http", "client.http_hint", { status: response.status }, response.status >= 500);
+  }
+
+  function errorMessage(error) {
+    return error.messageKey ? t(error.messageKey, error.params) : error.message || "";
+  }
+
+  function errorHint(error) {
+    return error.hintKey ? t(error.hintKey, error.params) : error.hint || "";
   }
 
   // --- Job and events ----------------------------------------------------------
 
-  function createJob() {
+  // `lang` is the language of the job's messages: the request's `lang`.
+  function createJob(lang) {
     const stages = {};
     for (const stage of STAGES) {
-      stages[stage] = { state: "pending", startedMs: null, doneMs: null, message: "" };
+      // stopReason: "failed" or "cancelled", set when a running stage is stopped.
+      stages[stage] = { state: "pending", startedMs: null, doneMs: null, message: "", stopReason: null };
     }
     return {
       id: null,
+      lang,
+      resumed: false,
       statusUrl: null,
+      eventsUrl: null,
       source: null,
+      streamOpens: 0,
       seenEventIds: new Set(),
       stages,
       progress: 0,
@@ -731,9 +782,10 @@
     };
   }
 
-  function openEvents(job, eventsUrl) {
-    const source = new EventSource(eventsUrl);
+  function openEvents(job) {
+    const source = new EventSource(job.eventsUrl);
     job.source = source;
+    job.streamOpens += 1;
 
     source.addEventListener("open", () => {
       if (job === state.job && !job.finished) {
@@ -767,8 +819,9 @@
   }
 
   // Return the parsed data of an event the page has not handled yet, else null.
-  // After a reconnect the service resumes after Last-Event-ID; the id check
-  // keeps a replayed event from being applied twice anyway.
+  // After a reconnect the service resumes after Last-Event-ID. A stream opened
+  // anew (after a reload or a closed stream) starts from the first event, and
+  // the id check keeps a replayed event from being applied twice.
   function acceptEvent(job, event) {
     if (job !== state.job || job.finished) {
       return null;
@@ -812,33 +865,37 @@
   function handleResult(job, data) {
     finishJob(job, "done", data.elapsed_ms);
     job.progress = 1;
-    renderStages();
-    renderProgress();
     state.result = { jobId: job.id, payload: data.result };
     state.filter = "all";
     state.showAll = false;
+    renderStages();
+    renderProgress();
     renderResult();
   }
 
-  function handleJobError(job, data) {
+  // `lang` is the language of the error's message: the job's, unless the
+  // error came from another request.
+  function handleJobError(job, data, lang = job.lang) {
+    const error = { ...data, job_id: data.job_id || job.id, lang };
     finishJob(job, "failed", data.elapsed_ms);
-    markFailedStages(job, data.stage, data.code, data.message);
-    appendLog(data.elapsed_ms, data.stage, data.message);
+    markEndedStages(job, data.stage, data.code, errorMessage(error));
+    appendLog(data.elapsed_ms, data.stage, errorMessage(error));
     renderStages();
     renderProgress();
-    showError({ ...data, job_id: data.job_id || job.id });
+    showError(error);
   }
 
   // Mark the stages that an error event ended. The event's `stage` names the
-  // side that failed, and that stage may not have started yet. For example, a
-  // cookie_expired error names "baseline" or "target" while "login" is running,
-  // so a running stage is marked failed in preference to a pending one.
-  function markFailedStages(job, errorStage, code, message) {
+  // stage that failed, and that stage may not have started yet: an older
+  // service names a side while login is still running. So a running stage is
+  // marked failed in preference to a pending one. The other running stages
+  // were stopped, not failed, and the stages that never started are skipped.
+  function markEndedStages(job, errorStage, code, message) {
     const entries = job.stages;
     const running = STAGES.filter((stage) => entries[stage].state === "running");
     let failed;
-    if (code === "cancelled" && running.length > 0) {
-      failed = running;
+    if (code === "cancelled") {
+      failed = [];
     } else if (entries[errorStage] && entries[errorStage].state === "running") {
       failed = [errorStage];
     } else if (running.length > 0) {
@@ -846,13 +903,17 @@
     } else {
       failed = entries[errorStage] ? [errorStage] : [];
     }
-    for (const stage of running) {
-      // A stage still running when another fails was stopped, not failed.
-      entries[stage].state = "pending";
-    }
-    for (const stage of failed) {
-      entries[stage].state = "failed";
-      entries[stage].message = message || entries[stage].message;
+    for (const stage of STAGES) {
+      const entry = entries[stage];
+      if (failed.includes(stage)) {
+        entry.state = "failed";
+        entry.message = message || entry.message;
+      } else if (entry.state === "running") {
+        entry.state = "stopped";
+        entry.stopReason = code === "cancelled" ? "cancelled" : "failed";
+      } else if (entry.state === "pending") {
+        entry.state = "skipped";
+      }
     }
   }
 
@@ -866,12 +927,13 @@
       return;
     }
     // CLOSED: the browser gave up, for example on a 404 for an expired job.
-    recoverFromStatus(job);
+    syncFromStatus(job);
   }
 
-  // Read the job record once the event stream is gone for good, and show
-  // its outcome if it has one.
-  async function recoverFromStatus(job) {
+  // Read the job record and act on it: show the outcome of a finished job, or
+  // follow the events of one still running. Called after a reload, when the
+  // event stream closed for good, and when a cancel found the job finished.
+  async function syncFromStatus(job) {
     let response = null;
     let body = null;
     try {
@@ -885,19 +947,38 @@
     }
     if (body && body.status === "succeeded" && body.result) {
       handleResult(job, { job_id: job.id, elapsed_ms: null, result: body.result });
-    } else if (body && body.error && body.error.code) {
+    } else if (response && response.ok && body && body.error && body.error.code) {
       handleJobError(job, { job_id: job.id, elapsed_ms: null, ...body.error });
+    } else if (response && !response.ok && body && body.error && body.error.code) {
+      // For example job_not_found once the job expired, in the language of this request.
+      handleJobError(job, { job_id: job.id, elapsed_ms: null, ...body.error }, state.lang);
+    } else if (body && (body.status === "queued" || body.status === "running")) {
+      followRunningJob(job, body);
     } else {
-      handleJobError(job, {
-        job_id: job.id,
-        elapsed_ms: null,
-        code: "connection_lost",
-        message: t("client.connection_lost"),
-        hint: t("client.connection_lost_hint"),
-        stage: null,
-        retryable: true,
-      });
+      handleJobError(job, { job_id: job.id, elapsed_ms: null, ...clientError("connection_lost", "client.connection_lost", "client.connection_lost_hint") });
     }
+  }
+
+  function followRunningJob(job, record) {
+    if (record.request && typeof record.request.lang === "string") {
+      job.lang = record.request.lang;
+    }
+    if (job.resumed && typeof record.created_at === "number") {
+      // NOTE: this assumes the browser's clock agrees with the service's. The
+      // result only moves the elapsed time shown until the job ends.
+      job.clockStart = performance.now() - Math.max(0, Date.now() - record.created_at * 1000);
+    }
+    if (typeof record.events_url === "string") {
+      job.eventsUrl = sameOriginUrl(record.events_url);
+    }
+    if (job.source && job.source.readyState !== EventSource.CLOSED) {
+      return;
+    }
+    if (job.streamOpens > MAX_STREAM_REOPENS || !job.eventsUrl) {
+      handleJobError(job, { job_id: job.id, elapsed_ms: null, ...clientError("connection_lost", "client.connection_lost", "client.connection_lost_hint") });
+      return;
+    }
+    openEvents(job);
   }
 
   function finishJob(job, outcome, elapsedMs) {
@@ -909,6 +990,7 @@
     if (job.source) {
       job.source.close();
     }
+    forgetJob();
     setRunning(false);
     elements.formStatus.textContent = "";
   }
@@ -937,6 +1019,15 @@
       return;
     }
     const body = await readJson(response);
+    if (response.status === 409 && body && body.error && body.error.code === "job_finished") {
+      // The job ended before the cancel reached it, and its terminal event
+      // may not have arrived yet: show the outcome from the job record.
+      if (job === state.job && !job.finished) {
+        elements.formStatus.textContent = "";
+      }
+      syncFromStatus(job);
+      return;
+    }
     if (!response.ok) {
       cancelFailed(job, body && body.error ? body.error.message : `HTTP ${response.status}`);
       return;
@@ -1012,11 +1103,7 @@
       const icon = document.createElement("span");
       icon.className = "stage-icon";
       icon.setAttribute("aria-hidden", "true");
-      if (entry.state === "done") {
-        icon.textContent = "✓";
-      } else if (entry.state === "failed") {
-        icon.textContent = "✕";
-      }
+      icon.textContent = STAGE_ICONS[entry.state] || "";
 
       const name = document.createElement("span");
       name.className = "stage-name";
@@ -1035,9 +1122,15 @@
       head.className = "stage-head";
       head.append(name, status);
 
+      // One line at most: the card cuts a long message with an ellipsis, the
+      // title shows it whole, and the error panel shows a failure in full.
       const message = document.createElement("div");
       message.className = "stage-message";
-      message.textContent = entry.message;
+      const text = job ? stageMessage(job, stage, entry) : "";
+      message.textContent = text;
+      if (text) {
+        message.title = text;
+      }
 
       const body = document.createElement("div");
       body.className = "stage-body";
@@ -1045,6 +1138,41 @@
 
       item.replaceChildren(icon, body);
     }
+  }
+
+  // Return the message of a stage card. The service writes its messages in the
+  // job's language, with details such as row counts, so the page shows them
+  // while it is in that language. In another language the page builds the
+  // message from the stage and its state, with counts from the result if any.
+  function stageMessage(job, stage, entry) {
+    if (entry.state === "stopped") {
+      return t(entry.stopReason === "cancelled" ? "stage_message.cancelled" : "stage_message.stopped");
+    }
+    if (entry.state === "pending" || entry.state === "skipped") {
+      return "";
+    }
+    if (job.lang === state.lang) {
+      return entry.message;
+    }
+    if (entry.state === "failed") {
+      return t("stage_message.failed");
+    }
+    return translatedStageMessage(job, stage, entry.state);
+  }
+
+  function translatedStageMessage(job, stage, stageState) {
+    const payload = state.result && state.result.jobId === job.id ? state.result.payload : null;
+    if (payload && stageState === "done") {
+      const sheet = payload[stage];
+      if ((stage === "baseline" || stage === "target") && sheet) {
+        return t(`stage_message.${stage}.done_size`, { rows: formatNumber(sheet.rows), columns: formatNumber(sheet.columns) });
+      }
+      if (stage === "diff") {
+        return t("stage_message.diff.done_count", { changes: formatNumber((payload.changes || []).length) });
+      }
+    }
+    const key = `stage_message.${stage}.${stageState}`;
+    return hasText(key) ? t(key) : "";
   }
 
   function appendLog(elapsedMs, stage, message) {
@@ -1066,10 +1194,8 @@
     elements.error.hidden = false;
     if (COOKIE_ERROR_CODES.has(error.code)) {
       elements.cookie.focus();
-      elements.error.scrollIntoView({ block: "nearest" });
-    } else {
-      elements.error.scrollIntoView({ block: "nearest" });
     }
+    elements.error.scrollIntoView({ block: "nearest" });
   }
 
   function renderError() {
@@ -1077,9 +1203,12 @@
     elements.error.dataset.code = error.code;
     elements.errorTitle.textContent = t(error.code === "cancelled" ? "error.cancelled_heading" : "error.heading");
     elements.errorCode.textContent = error.code;
-    elements.errorMessage.textContent = error.message || "";
-    elements.errorHint.textContent = error.hint || "";
-    elements.errorHint.parentElement.hidden = !error.hint;
+    const hint = errorHint(error);
+    elements.errorMessage.textContent = errorMessage(error);
+    elements.errorHint.textContent = hint;
+    elements.errorHint.parentElement.hidden = !hint;
+    // The service's text cannot follow the language switch; say so instead.
+    elements.errorLangNote.hidden = Boolean(error.messageKey) || !error.lang || error.lang === state.lang;
     elements.cookieHelp.hidden = !COOKIE_ERROR_CODES.has(error.code);
     elements.errorJob.textContent = error.job_id ? t("error.job", { id: error.job_id }) : "";
     elements.retry.hidden = !error.retryable;
@@ -1108,6 +1237,8 @@
     const hasDifferences = changes.length > 0 || titleChanged || columnsChanged;
     elements.noDifferences.hidden = hasDifferences;
     elements.changesBlock.hidden = changes.length === 0;
+    // A modified row that also moved counts under both 修改 and 移动.
+    elements.movedNote.hidden = !changes.some((change) => change.kind === "modified" && change.moved);
     renderFilter(changes);
     renderChanges(changes);
   }
@@ -1288,9 +1419,12 @@
     const baselineRow = document.createElement("td");
     baselineRow.className = "col-row";
     baselineRow.textContent = change.baseline_row ?? "—";
+    // On narrow screens each change is stacked, and the label stands in for the column header.
+    baselineRow.dataset.label = t("table.baseline_row");
     const targetRow = document.createElement("td");
     targetRow.className = "col-row";
     targetRow.textContent = change.target_row ?? "—";
+    targetRow.dataset.label = t("table.target_row");
 
     const details = document.createElement("td");
     details.className = "col-details";
@@ -1406,11 +1540,16 @@
   function init() {
     restoreRememberedCookie();
     applyLanguage(detectLanguage());
+    restoreForm();
+    resumeJob();
 
     elements.form.addEventListener("submit", (event) => {
       event.preventDefault();
       startJob();
     });
+    // saveForm() skips the cookie, so a change to it stores nothing.
+    elements.form.addEventListener("change", saveForm);
+    elements.key.addEventListener("input", checkKeyColumns);
     elements.cancel.addEventListener("click", cancelJob);
     elements.retry.addEventListener("click", () => elements.form.requestSubmit());
     elements.toggleCookie.addEventListener("click", () => {
