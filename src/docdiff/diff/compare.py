@@ -31,7 +31,7 @@ from docdiff.diff.model import (
     SheetInfo,
     Summary,
 )
-from docdiff.diff.normalize import basic_frame, numeric_value, value_frame
+from docdiff.diff.normalize import numeric_value, value_frame
 from docdiff.errors import InvalidRequest
 
 
@@ -50,19 +50,18 @@ def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) 
     return resolved
 
 
-def cells_to_compare(table: Table, columns: list[str], options: CompareOptions) -> pl.DataFrame:
-    """Return the cells to compare as columns `k0..kN`, with whitespace and case rules applied."""
+def cells_to_compare(table: Table, columns: list[str]) -> pl.DataFrame:
+    """Return the cells to compare, as they are, renamed `k0..kN` in the order of `columns`."""
     if not columns:
         return pl.DataFrame(schema={})
-    cells = table.data.select(pl.col(name).alias(f"k{i}") for i, name in enumerate(columns))
-    return basic_frame(cells, options)
+    return table.data.select(pl.col(name).alias(f"k{i}") for i, name in enumerate(columns))
 
 
 def with_values_normalized(frame: pl.DataFrame, rows: list[int], options: CompareOptions) -> pl.DataFrame:
-    """Return `frame` with the value rules applied to `rows` only.
+    """Return `frame` with every normalisation rule applied to `rows` only.
 
-    Rows that matched as text need no value rules, so alignment runs them
-    only on the rows left over, which are few when the sides are similar.
+    Rows that matched as text need no rules, so alignment runs them only on
+    the rows left over, which are few when the sides are similar.
     """
     if not rows or not frame.columns:
         return frame
@@ -98,8 +97,8 @@ def diff_tables(baseline: Table, target: Table, options: CompareOptions | None =
     ignored = _resolve_columns(options.ignore_columns, columns.pairs, "ignored")
     compared = [pair for pair in columns.pairs if pair not in ignored]
 
-    left = cells_to_compare(baseline, [b for b, _ in compared], options)
-    right = cells_to_compare(target, [t for _, t in compared], options)
+    left = cells_to_compare(baseline, [b for b, _ in compared])
+    right = cells_to_compare(target, [t for _, t in compared])
     key_source = "user" if key else None
     if not key and options.auto_key and compared:
         found = find_key(left, right)

@@ -93,7 +93,7 @@ def basic_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
 
 
 def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
-    """Apply the value rules (stars, dates, numbers) to a frame that `basic_frame` produced.
+    """Apply every rule: whitespace and case, then the value rules (stars, dates, numbers).
 
     Each rule runs as its own eager step over the columns that may hold
     values it rewrites. Nesting the rules in one expression would repeat the
@@ -110,6 +110,7 @@ def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
         rules.append(("numbers", canonical_number))
     if frame.height == 0:
         return frame
+    frame = basic_frame(frame, options)
     for name, rule in rules:
         flags = frame.select(pl.all().str.contains(_MAY_HOLD[name]).any())
         columns = [column for column, may_hold in zip(frame.columns, flags.row(0)) if may_hold]
@@ -120,4 +121,4 @@ def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
 
 def normalize_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
     """Return `frame` with every string column normalised under `options`."""
-    return value_frame(basic_frame(frame, options), options)
+    return value_frame(frame, options)
