@@ -3,10 +3,13 @@
 Method:
 1. Load a real table (the demo documents `sp500-2024/baseline.csv` and
    `tencent-plan-xhs/baseline.csv`) and give every row and column a hidden id.
-2. Copy it and apply seeded mutations of one operation, or of all of them
-   ("mixed"), at an intensity given as a share of cells, rows or columns
-   (at least one mutation). Every mutation records what it did, so the truth
-   is known: which baseline and target rows are the same row, which cells
+2. Copy it and apply seeded mutations (`random.Random`) of one operation, or
+   of all of them ("mixed"), at an intensity given in percent. The percentage
+   counts the cells an edit applies to, the rows, blocks of BLOCK_ROWS rows
+   or the columns, with at least one mutation. "mixed" applies each
+   operation at that intensity, to rows and columns that no other row or
+   column operation used. Every mutation records what it did, so the truth is
+   known: which baseline and target rows are the same row, which cells
    changed, and which columns are the same column.
 3. Write both versions as CSV without the ids, run each tool, map its output
    back to ids and score precision, recall and F1 of three sets:
@@ -15,11 +18,19 @@ Method:
    - row pairs: (baseline row, target row) that the tool treats as the same
      row, unchanged rows included;
    - column pairs: (baseline column, target column), renamed columns included.
+   An empty set that should be empty scores 1.0. A reported item when none
+   is expected scores precision 0 and F1 0.
 
-Edits below the numeric tolerance and whitespace-only edits must compare
-equal, so they add nothing to the truth and any cell a tool reports for them
-counts as a false positive. Copies of a row are identical, so pairing the
-baseline row with either copy counts as correct.
+Operations: cell edits (another value of a column with few values, a
+shifted number or date, or a word appended to text), edits below the
+numeric tolerance (a number moved by 0.0004, compared with
+`numeric_tolerance` 0.001), whitespace-only edits, inserted, deleted and
+moved rows, moved blocks of rows, duplicated rows (a copy right below the
+original, which counts as an inserted row), and added, dropped, renamed
+(same values, new name) and moved columns. Edits below the tolerance and
+whitespace edits must compare equal, so they add nothing to the truth and
+any cell a tool reports for them is a false positive. Copies of a row are
+identical, so pairing the baseline row with either copy counts as correct.
 
 Tools:
 - docdiff: `CompareOptions()` (it may find a key by itself), with
@@ -27,11 +38,16 @@ Tools:
 - daff (`daff.Coopy`, no key): its highlighter output with every row and
   column shown, trimming whitespace and with the numeric tolerance as
   `ignore_epsilon`, like docdiff's defaults.
-- datacompy (`PandasCompare`) and csv-diff, given the true key. They cannot
-  see moved rows or renamed columns; they are scored on what they report.
+- datacompy (`PandasCompare`, on frames as `pandas.read_csv` types them,
+  with `ignore_spaces` and the tolerance as `abs_tol`) and csv-diff (which
+  has neither option), given the true key. They cannot see moved rows or
+  renamed columns; they are scored on what they report.
+Each case also checks that every tool reports nothing when both files are
+the baseline.
 
-The true key of sp500-2024 is `Symbol`, a column of the data; mutations never
-edit, drop, rename or move it. tencent-plan-xhs has no unique column, so the
+The true key of sp500-2024 is `Symbol`, a column of the data. Mutations never
+edit, drop, rename or move it, and inserted rows get a new symbol, but a
+duplicated row repeats it. tencent-plan-xhs has no unique column, so the
 keyed runs add the hidden row id as a first column `rid` to both files. The
 tencent-plan-xhs sheet has a title row and a two-row header; the benchmark
 writes its data under a single header row of the combined names that
@@ -39,6 +55,7 @@ docdiff's loader reports (for example `周度分析总结/复盘周期`).
 
 Usage: .venv/bin/python bench/accuracy.py [--seed 1] [--intensity 1 ...]
        [--dataset sp500-2024] [--operation cell-edit ...] [--quick]
+The exit status is 1 when a target fails.
 """
 
 import argparse
@@ -65,7 +82,7 @@ from docdiff.diff.report import output_columns, sheet_rows
 DOCUMENTS = Path(__file__).resolve().parent.parent / "src" / "docdiff" / "demo_site" / "documents"
 DATASETS = {"sp500-2024": "Symbol", "tencent-plan-xhs": None}
 ROW_ID_COLUMN = "rid"
-# Id of the written `rid` column; it is a device of the keyed runs, not data, so scoring skips it.
+# Id of the written `rid` column. Scoring skips it because it is not data.
 ROW_ID_COLUMN_ID = "#rid"
 
 DEFAULT_INTENSITIES = [0.1, 1.0, 10.0]  # percent
@@ -118,6 +135,7 @@ _PERCENT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?%$")
 _DATE = re.compile(r"^([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})$")
 _CODE = re.compile(r"^[A-Z][A-Z.]{0,5}$")
 _WHITESPACE = re.compile(r"\s+")
+_DAFF_RENAME_MARK = re.compile(r":?\((.*)\)", re.DOTALL)
 
 
 # ---------------------------------------------------------------- tables
@@ -202,6 +220,11 @@ def edited_value(value: str, column_values: list[str], rng: random.Random) -> st
     Columns with few distinct values get another of their values. Numbers
     and dates are shifted. Other text gets a word from another cell of the
     column appended, and an empty cell is filled in.
+
+    NOTE: another value of the column differs after trimming, but could
+    still equal this one under docdiff's number or date rules (`1,000` and
+    `1000`), which would make a false truth. The two datasets hold no such
+    pair of values.
     """
     stripped = value.strip()
     others = sorted({v for v in column_values if v.strip() and v.strip() != stripped})
@@ -223,8 +246,8 @@ def below_tolerance_value(text: str, rng: random.Random) -> str:
     percent = text.endswith("%")
     number = Decimal(text.rstrip("%"))
     # docdiff compares percentages as fractions, so `100.04%` is 0.0004 away from `100%`.
-    delta = TOLERANCE_DELTA * 100 if percent else TOLERANCE_DELTA
-    number = number + delta if rng.random() < 0.5 else number - delta
+    delta = (TOLERANCE_DELTA * 100).normalize() if percent else TOLERANCE_DELTA
+    number = number - delta if number >= delta and rng.random() < 0.5 else number + delta
     return f"{number}%" if percent else str(number)
 
 
@@ -274,10 +297,10 @@ def renamed_column_name(name: str) -> str:
 
 @dataclass
 class Ledger:
-    """What the mutations did to the target, from which the truth is computed."""
+    """Record of the mutations applied to the target, from which the truth is computed."""
 
     protected_column: str | None
-    # Columns whose values are all distinct in the baseline; new rows keep them distinct.
+    # Columns whose values are all distinct in the baseline. New rows get fresh values in them.
     unique_columns: set[str] = field(default_factory=set)
     tolerance: float = 0.0
     edited_cells: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
@@ -405,7 +428,7 @@ def move_blocks(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -
 
 
 def duplicate_rows(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -> None:
-    """Copy rows; each copy is a new row placed right below its original."""
+    """Copy rows. Each copy is a new row, placed right below its original."""
     candidates = free_rows(target, ledger, avoid_edited=True)
     for row in rng.sample(candidates, min(count, len(candidates))):
         copy = ledger.new_row_id()
@@ -424,8 +447,8 @@ def free_columns(target: Sheet, ledger: Ledger) -> list[str]:
 
 def add_columns(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -> None:
     """Add columns of numbers under a name the table does not have yet."""
-    taken = {column_match_name(name) for name in target.names.values()}
-    names = [name for name in ADDED_COLUMN_NAMES if column_match_name(name) not in taken]
+    existing_names = {column_match_name(name) for name in target.names.values()}
+    names = [name for name in ADDED_COLUMN_NAMES if column_match_name(name) not in existing_names]
     for name in rng.sample(names, min(count, len(names))):
         ledger.new_columns += 1
         column = f"added{ledger.new_columns}"
@@ -476,7 +499,7 @@ MUTATIONS = {
 
 
 def mutation_count(operation: str, sheet: Sheet, protected_column: str | None, intensity: float) -> int:
-    """Return how many mutations an intensity (in percent) means for an operation; at least 1.
+    """Return the number of mutations that an intensity (in percent) means for an operation, at least 1.
 
     Cell edits count in cells that the edit applies to (numbers for
     tolerance edits, non-empty cells for whitespace edits), row operations
@@ -506,7 +529,9 @@ def mutation_count(operation: str, sheet: Sheet, protected_column: str | None, i
 
 
 @dataclass
-class Truth:
+class DiffSets:
+    """Row pairs, column pairs and changed cells by hidden ids: a case's truth, or a tool's output."""
+
     row_pairs: set[tuple[str, str]]
     column_pairs: set[tuple[str, str]]
     cells: set[tuple[str, str, str, str]]  # (baseline row, target row, baseline column, target column)
@@ -518,7 +543,7 @@ class Case:
     operation: str
     intensity: float
     target: Sheet
-    truth: Truth
+    truth: DiffSets
     tolerance: float
 
 
@@ -536,7 +561,7 @@ def build_case(dataset: Dataset, operation: str, intensity: float, seed: int) ->
     return Case(dataset, operation, intensity, target, truth, ledger.tolerance)
 
 
-def compute_truth(baseline: Sheet, target: Sheet, ledger: Ledger) -> Truth:
+def compute_truth(baseline: Sheet, target: Sheet, ledger: Ledger) -> DiffSets:
     """Derive the expected pairs and changed cells, and check that nothing else changed."""
     baseline_rows = set(baseline.row_ids)
     baseline_columns = set(baseline.column_ids)
@@ -551,7 +576,7 @@ def compute_truth(baseline: Sheet, target: Sheet, ledger: Ledger) -> Truth:
                 cells.add((row, row, column, column))
             elif old != new and (row, column) not in ledger.quiet_cells:
                 raise AssertionError(f"unrecorded change in row {row}, column {column}: {old!r} -> {new!r}")
-    return Truth(
+    return DiffSets(
         row_pairs={(row, row) for row in rows},
         column_pairs={(column, column) for column in columns},
         cells=cells,
@@ -612,11 +637,11 @@ def run_docdiff(baseline: WrittenTable, target: WrittenTable, options: CompareOp
     for row in sheet_rows(left, right, result):
         if row.baseline is not None and row.target is not None:
             reported.row_pairs.add((row.baseline, row.target))
-    target_name = {}
-    for baseline_name, target_name_ in output_columns(result):
-        if baseline_name is not None and target_name_ is not None:
-            target_name[baseline_name] = target_name_
-            reported.column_pairs.add((left.header.index(baseline_name), right.header.index(target_name_)))
+    target_names = {}
+    for baseline_name, target_name in output_columns(result):
+        if baseline_name is not None and target_name is not None:
+            target_names[baseline_name] = target_name
+            reported.column_pairs.add((left.header.index(baseline_name), right.header.index(target_name)))
     for change in result.changes:
         if change.baseline_row is None or change.target_row is None:
             continue
@@ -624,7 +649,7 @@ def run_docdiff(baseline: WrittenTable, target: WrittenTable, options: CompareOp
         t = change.target_row - right.first_data_row
         for cell in change.cells:
             column_b = left.header.index(cell.column)
-            column_t = right.header.index(target_name[cell.column])
+            column_t = right.header.index(target_names[cell.column])
             reported.cells.add((b, t, column_b, column_t))
 
     summary = result.summary
@@ -681,7 +706,9 @@ def run_daff(baseline: WrittenTable, target: WrittenTable, tolerance: float) -> 
         if mark in ("+++", "---"):
             reported.change_count += 1
             continue
-        old_name = mark[1:-1] if mark.startswith("(") else name
+        # A renamed column is marked `(old name)`, or `:(old name)` when it also moved.
+        renamed = _DAFF_RENAME_MARK.fullmatch(mark)
+        old_name = renamed.group(1) if renamed else name
         pair = (baseline.header.index(old_name), target.header.index(name))
         column_pairs[position] = pair
         reported.column_pairs.add(pair)
@@ -711,7 +738,7 @@ def run_daff(baseline: WrittenTable, target: WrittenTable, tolerance: float) -> 
                 if arrow in record[position]:
                     reported.cells.add((b, t, column_b, column_t))
     if t + 1 != len(target.row_ids):
-        raise AssertionError(f"daff output has {t + 1} target rows, the file {len(target.row_ids)}")
+        raise AssertionError(f"daff output has {t + 1} target rows but the target file has {len(target.row_ids)}")
     return reported
 
 
@@ -732,7 +759,8 @@ def run_datacompy(baseline: WrittenTable, target: WrittenTable, key: str, tolera
     """Compare with datacompy on pandas frames as `read_csv` types them, trimming whitespace.
 
     Of rows with a repeated key, datacompy pairs the k-th on one side with
-    the k-th on the other; this maps a key to its first row on each side.
+    the k-th on the other. Its output keeps no row position, so a key maps
+    to its first row on each side.
     """
     frame_b = pd.read_csv(io.BytesIO(baseline.data))
     frame_t = pd.read_csv(io.BytesIO(target.data))
@@ -792,9 +820,31 @@ def run_csv_diff(baseline: WrittenTable, target: WrittenTable, key: str) -> Repo
     return reported
 
 
-def run_tool(tool: str, plain: tuple, keyed: tuple, key: str, tolerance: float) -> Reported:
-    """Run one tool on the plain files, or on the keyed ones for the tools given the true key."""
-    baseline, target = keyed if tool in KEYED_TOOLS else plain
+@dataclass
+class CaseFiles:
+    """The two versions as written for the tools without a key (plain) and with the true key (keyed)."""
+
+    plain: tuple[WrittenTable, WrittenTable]
+    keyed: tuple[WrittenTable, WrittenTable]
+    key: str  # name of the true key column in the keyed files
+
+    def for_tool(self, tool: str) -> tuple[WrittenTable, WrittenTable]:
+        return self.keyed if tool in KEYED_TOOLS else self.plain
+
+
+def write_case_files(dataset: Dataset, target: Sheet) -> CaseFiles:
+    """Write both versions. Datasets without a key column get the row id as a key column `rid`."""
+    with_row_ids = DATASETS[dataset.name] is None
+    return CaseFiles(
+        plain=(write_table(dataset.sheet, False), write_table(target, False)),
+        keyed=(write_table(dataset.sheet, with_row_ids), write_table(target, with_row_ids)),
+        key=DATASETS[dataset.name] or ROW_ID_COLUMN,
+    )
+
+
+def run_tool(tool: str, files: CaseFiles, tolerance: float) -> Reported:
+    baseline, target = files.for_tool(tool)
+    key = files.key
     if tool == "docdiff":
         return run_docdiff(baseline, target, CompareOptions(numeric_tolerance=tolerance))
     if tool == "docdiff-content":
@@ -842,7 +892,7 @@ def score(reported: set, expected: set) -> Score:
 def identical_row_swaps(own: WrittenTable, other: WrittenTable, partners: dict[int, int]) -> dict[int, int]:
     """Map each row of a group of identical rows to the copy that the truth pairs with its partner.
 
-    Identical rows cannot be told apart, so a tool that pairs a baseline row
+    Identical rows are indistinguishable, so a tool that pairs a baseline row
     with the copy instead of the original is as right as one that does not.
     The mapping permutes rows only within such groups.
     """
@@ -858,17 +908,17 @@ def identical_row_swaps(own: WrittenTable, other: WrittenTable, partners: dict[i
         assigned = {}
         for member in members:
             partner = partners.get(member)
-            wanted = by_id.get(other.row_ids[partner]) if partner is not None else None
-            if wanted in free:
-                assigned[member] = wanted
-                free.discard(wanted)
+            matching_copy = by_id.get(other.row_ids[partner]) if partner is not None else None
+            if matching_copy in free:
+                assigned[member] = matching_copy
+                free.discard(matching_copy)
         rest = [member for member in members if member not in assigned]
         assigned.update(zip(rest, sorted(free)))
         swaps.update(assigned)
     return swaps
 
 
-def reported_by_ids(reported: Reported, baseline: WrittenTable, target: WrittenTable) -> Truth:
+def reported_by_ids(reported: Reported, baseline: WrittenTable, target: WrittenTable) -> DiffSets:
     """Translate a tool's output to hidden ids, after swapping identical rows (see identical_row_swaps)."""
     target_swaps = identical_row_swaps(target, baseline, {t: b for b, t in reported.row_pairs})
     row_pairs = {(b, target_swaps.get(t, t)) for b, t in reported.row_pairs}
@@ -887,7 +937,7 @@ def reported_by_ids(reported: Reported, baseline: WrittenTable, target: WrittenT
         column_ids = data_columns(column_b, column_t)
         if column_ids is not None:
             cells.add((*row_ids(b, t), *column_ids))
-    return Truth(row_pairs={row_ids(b, t) for b, t in reported.row_pairs}, column_pairs=columns, cells=cells)
+    return DiffSets(row_pairs={row_ids(b, t) for b, t in reported.row_pairs}, column_pairs=columns, cells=cells)
 
 
 @dataclass
@@ -897,15 +947,12 @@ class Outcome:
 
 
 def evaluate(case: Case, tools: list[str]) -> dict[str, Outcome]:
-    key = DATASETS[case.dataset.name] or ROW_ID_COLUMN
-    with_row_ids = DATASETS[case.dataset.name] is None
-    plain = (write_table(case.dataset.sheet, False), write_table(case.target, False))
-    keyed = (write_table(case.dataset.sheet, with_row_ids), write_table(case.target, with_row_ids))
+    """Run every tool on a case and score its output against the truth."""
+    files = write_case_files(case.dataset, case.target)
     outcomes = {}
     for tool in tools:
-        baseline, target = keyed if tool in KEYED_TOOLS else plain
-        reported = run_tool(tool, plain, keyed, key, case.tolerance)
-        found = reported_by_ids(reported, baseline, target)
+        reported = run_tool(tool, files, case.tolerance)
+        found = reported_by_ids(reported, *files.for_tool(tool))
         outcomes[tool] = Outcome(
             scores={
                 "cells": score(found.cells, case.truth.cells),
@@ -919,13 +966,10 @@ def evaluate(case: Case, tools: list[str]) -> dict[str, Outcome]:
 
 def count_changes_on_equal_inputs(dataset: Dataset, tools: list[str]) -> dict[str, tuple[int, str]]:
     """Compare the baseline with itself and return (changes reported, note) per tool."""
-    key = DATASETS[dataset.name] or ROW_ID_COLUMN
-    with_row_ids = DATASETS[dataset.name] is None
-    plain = (write_table(dataset.sheet, False),) * 2
-    keyed = (write_table(dataset.sheet, with_row_ids),) * 2
+    files = write_case_files(dataset, dataset.sheet)
     counts = {}
     for tool in tools:
-        reported = run_tool(tool, plain, keyed, key, 0.0)
+        reported = run_tool(tool, files, 0.0)
         counts[tool] = (reported.change_count, reported.note)
     return counts
 
@@ -1067,12 +1111,19 @@ def print_equal_counts(equal_counts: dict) -> None:
 # ---------------------------------------------------------------- main
 
 
+def intensity_percent(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError(f"invalid intensity {text!r}: expected a percentage above 0 and at most 100")
+    return value
+
+
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1, help="seed of the mutations (default: 1)")
     parser.add_argument(
         "--intensity",
-        type=float,
+        type=intensity_percent,
         action="append",
         help="share of cells, rows or columns to mutate, in percent; repeatable (default: 0.1, 1 and 10)",
     )
@@ -1085,7 +1136,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"run only the {format_intensity(TARGET_INTENSITY)} intensity that the targets check",
+        help=f"run only the {TARGET_INTENSITY:g} %% intensity that the targets check",
     )
     parser.add_argument(
         "--documents", type=Path, default=DOCUMENTS, help=f"folder of the datasets (default: {DOCUMENTS})"

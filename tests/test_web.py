@@ -38,8 +38,8 @@ XHS_RETITLED = "tencent-plan-xhs.target-retitled"
 SP500_BASELINE = "sp500-2024.baseline"
 SP500_TARGET = "sp500-2024.target"
 EVENT_STREAM_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
-# A document URL on a host the service may not open: POST /api/jobs answers
-# HTTP 403 host_not_allowed and no job starts.
+# A document URL on a host the service may not open. POST /api/jobs rejects it
+# with HTTP 403 host_not_allowed, so no job starts.
 NOT_ALLOWED_URL = "http://sheets.invalid/sheet/x"
 # A long column name with a comma in it, as in a real Tencent Docs plan.
 COMMA_COLUMN = "形成计划清单,完成附件、链接、截图上传"
@@ -274,7 +274,7 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     await expect(amentum.locator("td.col-row").nth(1)).to_have_text("26")
     assert page_errors == []
 
-    # Modified rows that also moved count under both filters, and a note says so.
+    # Modified rows that also moved count under both filters, and a note explains this.
     filter_counts = {}
     for name in ("all", "added", "removed", "modified", "moved"):
         text = await page.locator(f"#kind-filter button[data-filter={name}] .filter-count").inner_text()
@@ -810,7 +810,7 @@ async def test_form_remembered_after_reload(page, service, site):
     await expect(page.locator("#ignore-case")).to_be_checked()
     await expect(page.locator("#auto-key")).not_to_be_checked()
     await expect(page.locator("#numbers-by-value")).to_be_checked()
-    # The cookie is remembered only when the user asks.
+    # The cookie is remembered only while "remember" is ticked.
     await expect(page.locator("#cookie")).to_have_value("")
     await expect(page.locator("#remember-cookie")).not_to_be_checked()
     stored = await page.evaluate("Object.values(window.localStorage)")
@@ -865,11 +865,18 @@ async def test_cancel_after_finish_shows_result(page, service, site):
     from the job record instead of reporting a failed cancel.
     """
 
+    streams = []
+
     async def without_terminal_event(route):
+        if streams:
+            # Reconnects get no events, so the terminal event never arrives.
+            await route.fulfill(status=200, headers=EVENT_STREAM_HEADERS, body=": held back\n\n")
+            return
         response = await route.fetch()
-        blocks = [block for block in re.split(r"\r?\n\r?\n", await response.text()) if block.strip()]
-        kept = [block for block in blocks if not re.search(r"^event: ?(result|error)\s*$", block, re.MULTILINE)]
-        await route.fulfill(status=200, headers=EVENT_STREAM_HEADERS, body="\n\n".join(kept) + "\n\n")
+        streams.append(await response.text())
+        blocks = [block for block in re.split(r"\r?\n\r?\n", streams[0]) if block.strip()]
+        non_terminal = [block for block in blocks if not re.search(r"^event: ?(result|error)\s*$", block, re.MULTILINE)]
+        await route.fulfill(status=200, headers=EVENT_STREAM_HEADERS, body="\n\n".join(non_terminal) + "\n\n")
 
     await page.route("**/api/jobs/*/events", without_terminal_event)
     await compare(page, service, site, XHS_BASELINE, XHS_RETITLED)
@@ -887,5 +894,3 @@ async def test_cancel_after_finish_shows_result(page, service, site):
     await expect(page.locator("#form-status")).to_have_text("")
     await expect(page.locator("#cancel")).to_be_hidden()
     assert await page.evaluate("window.sessionStorage.getItem('docdiff.job')") is None
-    # A held-back reconnect may still wait on the service; the page no longer needs it.
-    await page.unroute_all(behavior="ignoreErrors")

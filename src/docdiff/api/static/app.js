@@ -540,7 +540,7 @@
 
   // Split the key columns box into column names. A comma or a full-width comma
   // (as typed with a Chinese input method) separates names. A name in double
-  // quotes may contain commas: it opens with " or “ and closes at the next " or ”,
+  // quotes may contain commas. It opens with " or “ and closes at the next " or ”,
   // and "" inside it is one quote character, as in CSV. Unquoted names are
   // trimmed. Returns null when a quote is not closed or text follows a closing quote.
   function parseKeyColumns(text) {
@@ -756,7 +756,7 @@
 
   // --- Job and events ----------------------------------------------------------
 
-  // `lang` is the language of the job's messages: the request's `lang`.
+  // `lang` is the request's `lang`, the language of the job's messages.
   function createJob(lang) {
     const stages = {};
     for (const stage of STAGES) {
@@ -873,8 +873,8 @@
     renderResult();
   }
 
-  // `lang` is the language of the error's message: the job's, unless the
-  // error came from another request.
+  // `lang` is the language of the error's message. It is the job's language
+  // unless the error came from another request.
   function handleJobError(job, data, lang = job.lang) {
     const error = { ...data, job_id: data.job_id || job.id, lang };
     finishJob(job, "failed", data.elapsed_ms);
@@ -886,9 +886,9 @@
   }
 
   // Mark the stages that an error event ended. The event's `stage` names the
-  // stage that failed, and that stage may not have started yet: an older
-  // service names a side while login is still running. So a running stage is
-  // marked failed in preference to a pending one. The other running stages
+  // stage that failed, and that stage may not have started yet, because an
+  // older service names a side while login is still running. So a running stage
+  // is marked failed in preference to a pending one. The other running stages
   // were stopped, not failed, and the stages that never started are skipped.
   function markEndedStages(job, errorStage, code, message) {
     const entries = job.stages;
@@ -1008,6 +1008,7 @@
     }
     elements.cancel.disabled = true;
     elements.formStatus.textContent = t("form.cancelling");
+
     let response;
     try {
       response = await fetch(`api/jobs/${encodeURIComponent(job.id)}`, {
@@ -1018,10 +1019,11 @@
       cancelFailed(job, error.message);
       return;
     }
+
     const body = await readJson(response);
     if (response.status === 409 && body && body.error && body.error.code === "job_finished") {
       // The job ended before the cancel reached it, and its terminal event
-      // may not have arrived yet: show the outcome from the job record.
+      // may not have arrived yet, so the page shows the outcome from the job record.
       if (job === state.job && !job.finished) {
         elements.formStatus.textContent = "";
       }
@@ -1032,6 +1034,7 @@
       cancelFailed(job, body && body.error ? body.error.message : `HTTP ${response.status}`);
       return;
     }
+
     // The `error` event with code `cancelled` normally arrives on the stream;
     // the job record is a fallback in case the stream is down.
     if (!job.finished && body && body.error && body.error.code) {
@@ -1207,7 +1210,7 @@
     elements.errorMessage.textContent = errorMessage(error);
     elements.errorHint.textContent = hint;
     elements.errorHint.parentElement.hidden = !hint;
-    // The service's text cannot follow the language switch; say so instead.
+    // The service's text stays in the language of the request, so a note explains why it did not change.
     elements.errorLangNote.hidden = Boolean(error.messageKey) || !error.lang || error.lang === state.lang;
     elements.cookieHelp.hidden = !COOKIE_ERROR_CODES.has(error.code);
     elements.errorJob.textContent = error.job_id ? t("error.job", { id: error.job_id }) : "";
@@ -1419,7 +1422,7 @@
     const baselineRow = document.createElement("td");
     baselineRow.className = "col-row";
     baselineRow.textContent = change.baseline_row ?? "—";
-    // On narrow screens each change is stacked, and the label stands in for the column header.
+    // On narrow screens each change is stacked, and the label replaces the hidden column header.
     baselineRow.dataset.label = t("table.baseline_row");
     const targetRow = document.createElement("td");
     targetRow.className = "col-row";
