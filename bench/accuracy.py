@@ -21,13 +21,13 @@ Method:
    An empty set that should be empty scores 1.0. A reported item when none
    is expected scores precision 0 and F1 0.
 
-Operations: cell edits (another value of a column with few values, a
+Operations on cells: edits (another value of a column with few values, a
 shifted number or date, or a word appended to text), edits below the
 numeric tolerance (a number moved by 0.0004, compared with
-`numeric_tolerance` 0.001), whitespace-only edits, inserted, deleted and
-moved rows, moved blocks of rows, duplicated rows (a copy right below the
-original, which counts as an inserted row), and added, dropped, renamed
-(same values, new name) and moved columns. Edits below the tolerance and
+`numeric_tolerance` 0.001) and whitespace-only edits. Operations on rows:
+inserts, deletes, moves, moves of blocks, and duplicates (a copy right
+below the original, which counts as an inserted row). Operations on
+columns: add, drop, rename (same values, new name) and move. Edits below the tolerance and
 whitespace edits must compare equal, so they add nothing to the truth and
 any cell a tool reports for them is a false positive. Copies of a row are
 identical, so pairing the baseline row with either copy counts as correct.
@@ -84,6 +84,9 @@ DATASETS = {"sp500-2024": "Symbol", "tencent-plan-xhs": None}
 ROW_ID_COLUMN = "rid"
 # Id of the written `rid` column. Scoring skips it because it is not data.
 ROW_ID_COLUMN_ID = "#rid"
+# Id prefixes of rows and columns that the mutations create. Baseline ids start with `r` and `c`.
+NEW_ROW_PREFIX = "n"
+ADDED_COLUMN_PREFIX = "added"
 
 DEFAULT_INTENSITIES = [0.1, 1.0, 10.0]  # percent
 TARGET_INTENSITY = 1.0  # percent
@@ -315,7 +318,7 @@ class Ledger:
 
     def new_row_id(self) -> str:
         self.new_rows += 1
-        return f"n{self.new_rows}"
+        return f"{NEW_ROW_PREFIX}{self.new_rows}"
 
 
 def editable_cells(target: Sheet, ledger: Ledger, accept) -> list[tuple[str, str]]:
@@ -324,10 +327,10 @@ def editable_cells(target: Sheet, ledger: Ledger, accept) -> list[tuple[str, str
     return [
         (row, column)
         for row in target.row_ids
-        if not row.startswith("n")
+        if not row.startswith(NEW_ROW_PREFIX)
         for column in target.column_ids
         if column != ledger.protected_column
-        and not column.startswith("added")
+        and not column.startswith(ADDED_COLUMN_PREFIX)
         and (row, column) not in touched
         and accept(target.cells[row][column])
     ]
@@ -379,7 +382,7 @@ def free_rows(target: Sheet, ledger: Ledger, avoid_edited: bool) -> list[str]:
     return [
         row
         for row in target.row_ids
-        if not row.startswith("n") and row not in ledger.rows_used and row not in edited
+        if not row.startswith(NEW_ROW_PREFIX) and row not in ledger.rows_used and row not in edited
     ]
 
 
@@ -441,7 +444,9 @@ def free_columns(target: Sheet, ledger: Ledger) -> list[str]:
     return [
         column
         for column in target.column_ids
-        if column != ledger.protected_column and column not in ledger.columns_used and not column.startswith("added")
+        if column != ledger.protected_column
+        and column not in ledger.columns_used
+        and not column.startswith(ADDED_COLUMN_PREFIX)
     ]
 
 
@@ -451,7 +456,7 @@ def add_columns(target: Sheet, ledger: Ledger, rng: random.Random, count: int) -
     names = [name for name in ADDED_COLUMN_NAMES if column_match_name(name) not in existing_names]
     for name in rng.sample(names, min(count, len(names))):
         ledger.new_columns += 1
-        column = f"added{ledger.new_columns}"
+        column = f"{ADDED_COLUMN_PREFIX}{ledger.new_columns}"
         target.names[column] = name
         for row in target.row_ids:
             target.cells[row][column] = str(rng.randint(100, 99999))
@@ -1092,13 +1097,18 @@ def print_checks(checks: list[TargetCheck]) -> None:
 def print_auto_keys(results: dict) -> None:
     """Print which alignment docdiff chose by itself (a key it found, or content), per dataset."""
     print("\n## Alignment docdiff chose without a key\n")
-    choices: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for (dataset, intensity, operation), outcomes in results.items():
-        if "docdiff" in outcomes:
-            choices[dataset][outcomes["docdiff"].note].append(f"{operation} {format_intensity(intensity)}")
-    for dataset, by_choice in choices.items():
-        for choice, cases in by_choice.items():
-            print(f"{dataset}: {choice} in {len(cases)} cases ({', '.join(cases)})")
+    cases: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    operations: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for (dataset, _, operation), outcomes in results.items():
+        if "docdiff" not in outcomes:
+            continue
+        choice = outcomes["docdiff"].note
+        cases[dataset][choice] += 1
+        if operation not in operations[dataset][choice]:
+            operations[dataset][choice].append(operation)
+    for dataset, by_choice in cases.items():
+        for choice, count in by_choice.items():
+            print(f"{dataset}: {choice} in {count} cases, of {', '.join(operations[dataset][choice])}")
 
 
 def print_equal_counts(equal_counts: dict) -> None:
@@ -1125,13 +1135,13 @@ def parse_arguments() -> argparse.Namespace:
         "--intensity",
         type=intensity_percent,
         action="append",
-        help="share of cells, rows or columns to mutate, in percent; repeatable (default: 0.1, 1 and 10)",
+        help="share of cells, rows or columns to mutate, in percent, repeatable (default: 0.1, 1 and 10)",
     )
     parser.add_argument(
-        "--dataset", action="append", choices=list(DATASETS), help="dataset to run; repeatable (default: all)"
+        "--dataset", action="append", choices=list(DATASETS), help="dataset to run, repeatable (default: all)"
     )
     parser.add_argument(
-        "--operation", action="append", choices=OPERATIONS, help="operation to run; repeatable (default: all)"
+        "--operation", action="append", choices=OPERATIONS, help="operation to run, repeatable (default: all)"
     )
     parser.add_argument(
         "--quick",
