@@ -527,6 +527,40 @@ def test_similarity_counts_rare_values_more():
     weights_t = RowWeights.of(target, [0, 1])
     pairs_b = pl.Series([0, 0], dtype=pl.UInt32)
     pairs_t = pl.Series([0, 1], dtype=pl.UInt32)
-    shares_rare, shares_common = similarity(baseline, target, pairs_b, pairs_t, weights_b, weights_t).to_list()
-    assert shares_rare > 0.5
-    assert shares_common < 0.5
+    scores = similarity(baseline, target, pairs_b, pairs_t, weights_b, weights_t)
+    assert scores["share"].to_list() == [0.5, 0.5]
+    weighted_rare, weighted_common = scores["weighted"].to_list()
+    assert weighted_rare > 0.5
+    assert weighted_common < 0.5
+
+
+def test_rename_of_few_valued_column_after_a_drop():
+    baseline = table("id,note,level\n1,x,high\n2,y,low\n3,z,high\n4,w,low\n")
+    target = table("id,grade\n1,high\n2,low\n3,high\n4,low\n")
+    result = diff_tables(baseline, target)
+    assert [(rename.baseline, rename.target) for rename in result.columns_renamed] == [("level", "grade")]
+    assert result.columns_removed == ["note"]
+
+
+def test_rename_found_with_values_equal_by_number_rules():
+    baseline = table("id,score\n1,3\n2,4\n3,5\n4,4\n")
+    target = table("id,rating\n1,3\n2,4.0\n3,5.0\n4,4\n")
+    result = diff_tables(baseline, target)
+    assert [(rename.baseline, rename.target) for rename in result.columns_renamed] == [("score", "rating")]
+    assert result.changes == []
+
+
+def test_row_pairing_uses_numeric_tolerance():
+    baseline = table("name,city,cik,founded\nIntel,Santa Clara,50863,1968\nAMD,Santa Clara,2488,1969\nApple,Cupertino,320193,1976\n")
+    target = table("name,city,cik,founded\nIntel,San Jose,50862.9996,1967.9996\nAMD,Santa Clara,2488,1969\nApple,Cupertino,320193,1976\n")
+    options = CompareOptions(auto_key=False, numeric_tolerance=0.001)
+    result = diff_tables(baseline, target, options)
+    assert kinds(result) == [("modified", 2, 2)]
+    assert [cell.column for cell in result.changes[0].cells] == ["city"]
+
+
+def test_rows_sharing_common_values_still_pair():
+    baseline = table("id,plan,notes,status,owner\n1,plan 1,notes 1,open,Li\n2,plan 2,notes 2,open,Li\n3,plan 3,notes 3,open,Li\n")
+    target = table("id,plan,notes,status,owner\n1,plan 1 v2,notes 1 v2,open,Li\n2,plan 2 v2,notes 2 v2,open,Li\n3,plan 3 v2,notes 3 v2,open,Li\n")
+    result = diff_tables(baseline, target, CONTENT)
+    assert kinds(result) == [("modified", 2, 2), ("modified", 3, 3), ("modified", 4, 4)]

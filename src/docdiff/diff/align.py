@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from docdiff.diff.normalize import numeric_value
+
 # Values shared by more leftover row pairs than this are too common to
 # suggest a pairing; they still count towards similarity once a pair is a
 # candidate. Bounds the candidate join to about this many pairs per value.
@@ -40,7 +42,11 @@ def first_empty_pairs() -> pl.DataFrame:
 
 
 def align_by_key(
-    baseline: pl.DataFrame, target: pl.DataFrame, key: list[str], threshold: float | None = None
+    baseline: pl.DataFrame,
+    target: pl.DataFrame,
+    key: list[str],
+    threshold: float | None = None,
+    tolerance: float = 0.0,
 ) -> pl.DataFrame:
     """Match rows with equal key values; duplicate keys are matched in order of appearance.
 
@@ -62,7 +68,7 @@ def align_by_key(
     )
     if threshold is None:
         return joined
-    return pair_leftovers(baseline, target, joined, threshold)
+    return pair_leftovers(baseline, target, joined, threshold, tolerance)
 
 
 def _has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
@@ -75,20 +81,22 @@ def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl
     )
 
 
-def align_by_content(baseline: pl.DataFrame, target: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def align_by_content(
+    baseline: pl.DataFrame, target: pl.DataFrame, threshold: float, tolerance: float = 0.0
+) -> pl.DataFrame:
     """Return the matched pairs (b, t, similarity); similarity is null for exact matches."""
     anchors = exact_anchors(baseline, target, baseline.columns)
-    return pair_leftovers(baseline, target, anchors, threshold)
+    return pair_leftovers(baseline, target, anchors, threshold, tolerance)
 
 
 def pair_leftovers(
-    baseline: pl.DataFrame, target: pl.DataFrame, anchors: pl.DataFrame, threshold: float
+    baseline: pl.DataFrame, target: pl.DataFrame, anchors: pl.DataFrame, threshold: float, tolerance: float = 0.0
 ) -> pl.DataFrame:
     anchors = anchors.sort("b")
     skeleton = anchors.filter(pl.Series(longest_increasing_mask(anchors["t"].to_list()), dtype=pl.Boolean))
     left_b = unmatched(baseline.height, anchors["b"])
     left_t = unmatched(target.height, anchors["t"])
-    paired = pair_by_similarity(baseline, target, left_b, left_t, skeleton, threshold)
+    paired = pair_by_similarity(baseline, target, left_b, left_t, skeleton, threshold, tolerance)
     return pl.concat([anchors, paired]).sort("b")
 
 
@@ -170,27 +178,35 @@ def similarity(
     t: pl.Series,
     weights_b: RowWeights,
     weights_t: RowWeights,
-) -> pl.Series:
-    """Return, per pair, the rarity-weighted share of equal cells.
+    tolerance: float = 0.0,
+) -> pl.DataFrame:
+    """Return, per pair, `share` and `weighted`: two shares of equal cells.
 
-    A pair of cells weighs the mean of its two sides' rarity weights (0 for
-    an empty cell), so cells empty on both sides do not count. Pairs with no
-    weight at all are equal.
+    `share` is the share of equal cells among cells non-empty on either side.
+    `weighted` weighs each pair of cells by the mean of its two sides' rarity
+    weights, so sharing a rare value counts more. Numbers within `tolerance`
+    are equal. Pairs with no non-empty cell at all score 1.
     """
     left = baseline[b]
     right = target[t]
     gathered_b = weights_b.gather(b)
     gathered_t = weights_t.gather(t)
-    equal_weight = []
-    total_weight = []
+    equal_count, used_count, equal_weight, total_weight = [], [], [], []
     for name in baseline.columns:
+        equal = left[name] == right[name]
+        if tolerance > 0:
+            cells = pl.DataFrame({"old": left[name], "new": right[name]})
+            delta = cells.select((numeric_value(pl.col("old")) - numeric_value(pl.col("new"))).abs()).to_series()
+            equal = equal | (delta <= tolerance).fill_null(False)
+        used = (left[name] != "") | (right[name] != "")
         weight = (gathered_b[name] + gathered_t[name]) / 2
-        equal = (left[name] == right[name]).cast(pl.Float64)
-        equal_weight.append((weight * equal).alias(name))
+        equal_count.append((equal & used).cast(pl.Float64).alias(name))
+        used_count.append(used.cast(pl.Float64).alias(name))
+        equal_weight.append((weight * equal.cast(pl.Float64)).alias(name))
         total_weight.append(weight.alias(name))
-    equal_sum = pl.DataFrame(equal_weight).sum_horizontal()
-    total_sum = pl.DataFrame(total_weight).sum_horizontal()
-    return (equal_sum / total_sum).fill_nan(1.0)
+    share = pl.DataFrame(equal_count).sum_horizontal() / pl.DataFrame(used_count).sum_horizontal()
+    weighted = pl.DataFrame(equal_weight).sum_horizontal() / pl.DataFrame(total_weight).sum_horizontal()
+    return pl.DataFrame({"share": share.fill_nan(1.0), "weighted": weighted.fill_nan(1.0)})
 
 
 def pair_by_similarity(
@@ -200,7 +216,9 @@ def pair_by_similarity(
     left_t: list[int],
     skeleton: pl.DataFrame,
     threshold: float,
+    tolerance: float = 0.0,
 ) -> pl.DataFrame:
+    """Pair leftover rows whose `share` of equal cells reaches `threshold`, best `weighted` first."""
     if not left_b or not left_t or not baseline.columns:
         return pl.DataFrame(schema=PAIR_SCHEMA)
 
@@ -219,13 +237,14 @@ def pair_by_similarity(
     )
     weights_b = RowWeights.of(baseline, left_b)
     weights_t = RowWeights.of(target, left_t)
-    scores = similarity(baseline, target, candidates["b"], candidates["t"], weights_b, weights_t)
-    candidates = candidates.with_columns(scores.alias("similarity")).filter(pl.col("similarity") >= threshold)
-    candidates = candidates.filter(pl.col("similarity") > 0)
-    ranked = candidates.sort(
-        ["similarity", "same_gap", "score", "b", "t"],
-        descending=[True, True, True, False, False],
+    scores = similarity(baseline, target, candidates["b"], candidates["t"], weights_b, weights_t, tolerance)
+    candidates = candidates.with_columns(scores["share"], scores["weighted"]).filter(
+        (pl.col("share") >= threshold) & (pl.col("share") > 0)
     )
+    ranked = candidates.sort(
+        ["weighted", "share", "same_gap", "score", "b", "t"],
+        descending=[True, True, True, True, False, False],
+    ).rename({"share": "similarity"})
     return _greedy_unique(ranked)
 
 

@@ -4,10 +4,11 @@ A baseline column and a target column are the same column when their names
 are equal after removing whitespace and case. Of the columns left over, a
 pair is a rename when their sets of distinct values overlap enough (Jaccard
 index at least `RENAME_MIN_OVERLAP`), best pairs first, nearer positions
-first on ties. Columns with few distinct values (yes/no, ratings) say little
-by their values, so they are renamed only at the same position. Matched
-columns whose order changed are reported as moved; moving a column never
-changes a cell.
+first on ties. Values are compared after the normalisation rules, so `4`
+and `4.0` count as one value. Columns with few distinct values (yes/no,
+ratings) say little by their values, so they are renamed only when they sit
+between the same name-matched neighbours. Matched columns whose order
+changed are reported as moved; moving a column never changes a cell.
 """
 
 import re
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from docdiff.diff.align import longest_increasing_mask
+from docdiff.diff.model import CompareOptions
+from docdiff.diff.normalize import value_frame
 
 _WHITESPACE = re.compile(r"\s+")
 RENAME_MIN_OVERLAP = 0.5
@@ -36,8 +39,11 @@ def column_match_name(name: str) -> str:
     return _WHITESPACE.sub("", name).casefold()
 
 
-def match_columns(baseline: pl.DataFrame, target: pl.DataFrame, detect_renames: bool = True) -> ColumnMatch:
+def match_columns(
+    baseline: pl.DataFrame, target: pl.DataFrame, options: CompareOptions | None = None
+) -> ColumnMatch:
     """Pair the columns of two frames of string cells, in baseline order."""
+    options = options or CompareOptions()
     by_name: dict[str, str] = {}
     for name in target.columns:
         by_name.setdefault(column_match_name(name), name)
@@ -51,7 +57,7 @@ def match_columns(baseline: pl.DataFrame, target: pl.DataFrame, detect_renames: 
     matched_target = {t for _, t in pairs}
     left_b = [name for name in baseline.columns if name not in {b for b, _ in pairs}]
     left_t = [name for name in target.columns if name not in matched_target]
-    renamed = _find_renames(baseline, target, left_b, left_t) if detect_renames else []
+    renamed = _find_renames(baseline, target, left_b, left_t, pairs, options) if options.detect_renames else []
 
     pairs = sorted(pairs + renamed, key=lambda pair: baseline.columns.index(pair[0]))
     renamed_b = {b for b, _ in renamed}
@@ -67,18 +73,34 @@ def match_columns(baseline: pl.DataFrame, target: pl.DataFrame, detect_renames: 
     )
 
 
-def _distinct_values(frame: pl.DataFrame, name: str) -> set[str]:
-    values = frame[name].str.strip_chars()
-    return set(values.filter(values != "").unique().to_list())
+def _distinct_values(frame: pl.DataFrame, name: str, options: CompareOptions) -> set[str]:
+    distinct = frame.select(pl.col(name).unique())
+    values = value_frame(distinct, options)[name].unique()
+    return set(values.filter(values != "").to_list())
+
+
+def _slot(columns: list[str], name: str, matched: set[str], pair_of: dict[str, int]) -> int:
+    """Return the pair number of the nearest name-matched column to the left, or -1."""
+    for other in reversed(columns[: columns.index(name)]):
+        if other in matched:
+            return pair_of[other]
+    return -1
 
 
 def _find_renames(
-    baseline: pl.DataFrame, target: pl.DataFrame, left_b: list[str], left_t: list[str]
+    baseline: pl.DataFrame,
+    target: pl.DataFrame,
+    left_b: list[str],
+    left_t: list[str],
+    pairs: list[tuple[str, str]],
+    options: CompareOptions,
 ) -> list[tuple[str, str]]:
     if not left_b or not left_t:
         return []
-    values_b = {name: _distinct_values(baseline, name) for name in left_b}
-    values_t = {name: _distinct_values(target, name) for name in left_t}
+    values_b = {name: _distinct_values(baseline, name, options) for name in left_b}
+    values_t = {name: _distinct_values(target, name, options) for name in left_t}
+    pair_of_b = {b: number for number, (b, _) in enumerate(pairs)}
+    pair_of_t = {t: number for number, (_, t) in enumerate(pairs)}
 
     candidates = []
     for b in left_b:
@@ -90,7 +112,10 @@ def _find_renames(
             position_b = baseline.columns.index(b)
             position_t = target.columns.index(t)
             few_values = min(len(values_b[b]), len(values_t[t])) < FEW_DISTINCT_VALUES
-            if overlap < RENAME_MIN_OVERLAP or (few_values and position_b != position_t):
+            same_slot = _slot(baseline.columns, b, set(pair_of_b), pair_of_b) == _slot(
+                target.columns, t, set(pair_of_t), pair_of_t
+            )
+            if overlap < RENAME_MIN_OVERLAP or (few_values and not same_slot):
                 continue
             candidates.append((-overlap, abs(position_b - position_t), position_b, b, t))
 

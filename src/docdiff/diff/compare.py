@@ -92,7 +92,7 @@ def sheet_info(table: Table) -> SheetInfo:
 def diff_tables(baseline: Table, target: Table, options: CompareOptions | None = None) -> DiffResult:
     """Compare `target` against `baseline` and return every row and cell change."""
     options = options or CompareOptions()
-    columns = match_columns(baseline.data, target.data, detect_renames=options.detect_renames)
+    columns = match_columns(baseline.data, target.data, options)
     key = _resolve_columns(options.key, columns.pairs, "key")
     ignored = _resolve_columns(options.ignore_columns, columns.pairs, "ignored")
     compared = [pair for pair in columns.pairs if pair not in ignored]
@@ -150,7 +150,7 @@ def _align_rows(
     right = with_values_normalized(right, rest_t, options)
     second = _match_subsets(left, right, rest_b, rest_t, key)
     anchors = pl.concat([first, second]) if second.height else first
-    return pair_leftovers(left, right, anchors, options.similarity_threshold).sort("b")
+    return pair_leftovers(left, right, anchors, options.similarity_threshold, options.numeric_tolerance).sort("b")
 
 
 def _match_subsets(
