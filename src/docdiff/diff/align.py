@@ -5,8 +5,8 @@ moved row never shifts the rows below it into false changes:
 
 1. Anchors: rows whose normalised cells are all equal are matched, the k-th
    copy of a duplicated row on one side with the k-th copy on the other.
-2. Pairing: the rows left over are paired by similarity, the share of
-   equal cells weighted by how rare each value is (`similarity`). Candidate
+2. Pairing: the rows left over are paired when their share of equal cells
+   reaches the threshold, rows sharing rarer values first (`similarity`). Candidate
    pairs come from equal rare values in any column (so a changed row is
    found wherever it moved) and from equal offsets inside the same gap between anchors (so rows made of
    common values still pair). Pairs below the threshold stay unmatched and

@@ -6,8 +6,8 @@ pair is a rename when their sets of distinct values overlap enough (Jaccard
 index at least `RENAME_MIN_OVERLAP`), best pairs first, nearer positions
 first on ties. Values are compared after the normalisation rules, so `4`
 and `4.0` count as one value. Columns with few distinct values (yes/no,
-ratings) say little by their values, so they are renamed only when they sit
-between the same name-matched neighbours. Matched columns whose order
+ratings) say little by their values, so they are renamed only when their
+nearest name-matched neighbour on the left or on the right is the same. Matched columns whose order
 changed are reported as moved; moving a column never changes a cell.
 """
 
@@ -79,12 +79,12 @@ def _distinct_values(frame: pl.DataFrame, name: str, options: CompareOptions) ->
     return set(values.filter(values != "").to_list())
 
 
-def _slot(columns: list[str], name: str, matched: set[str], pair_of: dict[str, int]) -> int:
-    """Return the pair number of the nearest name-matched column to the left, or -1."""
-    for other in reversed(columns[: columns.index(name)]):
-        if other in matched:
-            return pair_of[other]
-    return -1
+def _neighbours(columns: list[str], name: str, pair_of: dict[str, int]) -> tuple[int, int]:
+    """Return the pair numbers of the nearest name-matched columns to the left and right (-1: none)."""
+    position = columns.index(name)
+    left = next((pair_of[other] for other in reversed(columns[:position]) if other in pair_of), -1)
+    right = next((pair_of[other] for other in columns[position + 1 :] if other in pair_of), -1)
+    return left, right
 
 
 def _find_renames(
@@ -112,10 +112,10 @@ def _find_renames(
             position_b = baseline.columns.index(b)
             position_t = target.columns.index(t)
             few_values = min(len(values_b[b]), len(values_t[t])) < FEW_DISTINCT_VALUES
-            same_slot = _slot(baseline.columns, b, set(pair_of_b), pair_of_b) == _slot(
-                target.columns, t, set(pair_of_t), pair_of_t
-            )
-            if overlap < RENAME_MIN_OVERLAP or (few_values and not same_slot):
+            neighbours_b = _neighbours(baseline.columns, b, pair_of_b)
+            neighbours_t = _neighbours(target.columns, t, pair_of_t)
+            same_place = neighbours_b[0] == neighbours_t[0] or neighbours_b[1] == neighbours_t[1]
+            if overlap < RENAME_MIN_OVERLAP or (few_values and not same_place):
                 continue
             candidates.append((-overlap, abs(position_b - position_t), position_b, b, t))
 
