@@ -5,8 +5,9 @@ moved row never shifts the rows below it into false changes:
 
 1. Anchors: rows whose normalised cells are all equal are matched, the k-th
    copy of a duplicated row on one side with the k-th copy on the other.
-2. Pairing: the rows left over are paired when their share of equal cells
-   reaches the threshold, rows sharing rarer values first (`similarity`). Candidate
+2. Pairing: the rows left over are paired when their similarity, the mean
+   of the plain and the rarity-weighted share of equal cells, reaches the
+   threshold, most similar first (`pair_by_similarity`). Candidate
    pairs come from equal rare values in any column (so a changed row is
    found wherever it moved) and from equal offsets inside the same gap between anchors (so rows made of
    common values still pair). Pairs below the threshold stay unmatched and
@@ -218,7 +219,12 @@ def pair_by_similarity(
     threshold: float,
     tolerance: float = 0.0,
 ) -> pl.DataFrame:
-    """Pair leftover rows whose `share` of equal cells reaches `threshold`, best `weighted` first."""
+    """Pair leftover rows whose similarity reaches `threshold`, most similar first.
+
+    Similarity is the mean of `share` and `weighted` (see `similarity`): the
+    plain share keeps rows that share only common values pairable, and the
+    weighted share keeps two unrelated rows of the same category apart.
+    """
     if not left_b or not left_t or not baseline.columns:
         return pl.DataFrame(schema=PAIR_SCHEMA)
 
@@ -238,13 +244,13 @@ def pair_by_similarity(
     weights_b = RowWeights.of(baseline, left_b)
     weights_t = RowWeights.of(target, left_t)
     scores = similarity(baseline, target, candidates["b"], candidates["t"], weights_b, weights_t, tolerance)
-    candidates = candidates.with_columns(scores["share"], scores["weighted"]).filter(
-        (pl.col("share") >= threshold) & (pl.col("share") > 0)
-    )
+    candidates = candidates.with_columns(
+        scores["weighted"], ((scores["share"] + scores["weighted"]) / 2).alias("similarity")
+    ).filter((pl.col("similarity") >= threshold) & (pl.col("similarity") > 0))
     ranked = candidates.sort(
-        ["weighted", "share", "same_gap", "score", "b", "t"],
+        ["similarity", "weighted", "same_gap", "score", "b", "t"],
         descending=[True, True, True, True, False, False],
-    ).rename({"share": "similarity"})
+    )
     return _greedy_unique(ranked)
 
 
