@@ -33,6 +33,8 @@ from docdiff.diff.normalize import numeric_value
 MAX_PAIRS_PER_VALUE = 64
 # Best candidates kept per baseline row before the exact similarity check.
 CANDIDATES_PER_ROW = 16
+# Candidate pairs scored at once; bounds the memory of gathering their rows.
+SIMILARITY_BATCH = 100_000
 
 PAIR_SCHEMA = {"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64}
 
@@ -243,7 +245,14 @@ def pair_by_similarity(
     )
     weights_b = RowWeights.of(baseline, left_b)
     weights_t = RowWeights.of(target, left_t)
-    scores = similarity(baseline, target, candidates["b"], candidates["t"], weights_b, weights_t, tolerance)
+    # Scored in batches: each batch gathers both rows of every candidate pair,
+    # so one pass over millions of candidates would hold all of them at once.
+    scores = pl.concat(
+        [
+            similarity(baseline, target, batch["b"], batch["t"], weights_b, weights_t, tolerance)
+            for batch in candidates.iter_slices(SIMILARITY_BATCH)
+        ]
+    ) if candidates.height else pl.DataFrame(schema={"share": pl.Float64, "weighted": pl.Float64})
     candidates = candidates.with_columns(
         scores["weighted"], ((scores["share"] + scores["weighted"]) / 2).alias("similarity")
     ).filter((pl.col("similarity") >= threshold) & (pl.col("similarity") > 0))
