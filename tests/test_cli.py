@@ -179,6 +179,7 @@ def test_demo_runs_end_to_end():
     assert "Target download" in run.stderr
     assert "1 modified (1 cells changed)" in run.stdout
     assert "2025/8/24" in run.stdout
+    assert "Next: run .venv/bin/docdiff demo-site" in run.stderr
 
 
 def test_diff_writes_reports(tmp_path):

@@ -407,6 +407,7 @@ def demo(
         _report_error(final.data, lang)
         raise typer.Exit(EXIT_ERROR)
     _report(DiffResult.model_validate(final.data["result"]), as_json, limit, lang)
+    stderr.print(translate("cli.demo.next", lang), markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_SAME)
 
 
