@@ -35,7 +35,7 @@ from docdiff.diff.normalize import numeric_value, value_frame
 from docdiff.errors import InvalidRequest
 
 
-def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) -> list[tuple[str, str]]:
+def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], kind: str) -> list[tuple[str, str]]:
     resolved = []
     for name in names:
         wanted = column_match_name(name)
@@ -45,7 +45,7 @@ def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], what: str) 
         )
         if found is None:
             available = ", ".join(pair[0] for pair in pairs)
-            raise InvalidRequest(reason=f"unknown_{what}", name=name, available=available)
+            raise InvalidRequest(reason=f"unknown_{kind}", name=name, available=available)
         resolved.append(found)
     return resolved
 

@@ -269,7 +269,7 @@ def detect_header(records: list[tuple[str, ...]]) -> tuple[list[str], int, int]:
     """Find the title rows and header rows at the top of a sheet.
 
     Returns (title cells, index of the header record, number of header records).
-    A title row holds a single non-empty cell and is followed by a row with at
+    A title row contains a single non-empty cell and is followed by a row with at
     least two. A second header row is accepted when its cells sit only under
     empty header cells or under the first cell of a group (a header cell
     followed by empty ones), as a merged group header exports.

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class CompareOptions(BaseModel):
-    """How rows are aligned and cells normalised before they are compared."""
+    """Options for aligning rows and normalising cells before they are compared."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -45,13 +45,14 @@ class CompareOptions(BaseModel):
         0.5,
         ge=0.0,
         le=1.0,
-        description="Least share of equal cells for two unmatched rows to be paired as one "
-        "modified row; below it they are a removed and an added row.",
+        description="Minimum similarity (the mean of the plain and the rarity-weighted share of "
+        "equal cells) for two unmatched rows to be paired as one modified row; below it they "
+        "are a removed and an added row.",
     )
 
 
 class SheetInfo(BaseModel):
-    """What was read from one side."""
+    """Description of one side as it was read."""
 
     source: str = Field(description="File name or document URL.")
     format: Literal["csv", "xlsx"]
