@@ -56,13 +56,15 @@ class Server:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def start_demo_site(tmp: Path) -> Server:
+def start_demo_site(tmp: Path, documents: Path | None = None) -> Server:
+    """Start the demo site on a free port, serving `documents` or the bundled documents."""
     port = free_port()
     token = secrets.token_urlsafe(24)
     log_path = tmp / f"demo-site-{port}.log"
     env = {**os.environ, "DOCDIFF_DEMO_SESSION": token}
+    folder = ["--documents", str(documents)] if documents is not None else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "docdiff.demo_site", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "docdiff.demo_site", "--host", "127.0.0.1", "--port", str(port), *folder],
         env=env,
         stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,

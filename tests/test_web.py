@@ -19,7 +19,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.servers import Server, free_port, start_service, wait_healthy
+from tests.servers import Server, free_port, start_demo_site, start_service, wait_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -106,31 +106,12 @@ def write_own_documents(folder: Path) -> None:
     )
 
 
-def start_demo_site_serving(tmp: Path, documents: Path) -> Server:
-    port = free_port()
-    token = secrets.token_urlsafe(24)
-    log_path = tmp / f"own-site-{port}.log"
-    env = {**os.environ, "DOCDIFF_DEMO_SESSION": token}
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "docdiff.demo_site",
-            "--host", "127.0.0.1", "--port", str(port), "--documents", str(documents),
-        ],
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_healthy(f"{url}/healthz", process)
-    return Server(url=url, process=process, log_path=log_path, token=token)
-
-
 @pytest.fixture(scope="module")
 def own_documents(tmp_path_factory):
     """A demo site serving this module's documents, and a service allowed to open it."""
     tmp = tmp_path_factory.mktemp("web-documents")
     write_own_documents(tmp / "documents")
-    site = start_demo_site_serving(tmp, tmp / "documents")
+    site = start_demo_site(tmp, tmp / "documents")
     service = start_service(tmp, site.url)
     yield site, service
     service.stop()
@@ -244,7 +225,7 @@ async def test_compare_shows_live_stages_and_counts(page, service, site):
     await expect(page.locator("#submit")).to_be_enabled()
     await expect(page.locator("#cancel")).to_be_hidden()
 
-    # The job record holds the options the service accepted.
+    # The job record contains the options the service accepted.
     job = httpx.get(f"{service.url}/api/jobs/{job_id}", timeout=5).json()
     options = job["request"]["options"]
     assert options["key"] == []
@@ -643,7 +624,7 @@ async def test_renamed_and_moved_columns_shown(page, own_documents):
 
 async def test_invalid_request_shows_message_and_hint(page, service, site):
     await page.goto(service.url)
-    # Skip the browser's own form checks so that the service sees the empty URL.
+    # Skip the browser's own form checks so that the empty URL reaches the service.
     await page.evaluate("document.querySelector('#compare-form').noValidate = true")
     await fill_form(page, "", site.sheet(XHS_RETITLED), site.cookie)
     await page.click("#submit")

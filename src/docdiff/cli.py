@@ -329,7 +329,7 @@ def _cancel_on_interrupt(client, job_id: str | None, lang: str) -> None:
         try:
             client.cancel(job_id)
             stderr.print(translate("cli.cancelled", lang, job_id=job_id), markup=False)
-        except Exception as exc:  # the service may be gone too; say so and still exit
+        except Exception as exc:  # the service may be gone too: report it and still exit
             stderr.print(translate("cli.cancel_failed", lang, job_id=job_id, detail=_first_line(exc)), markup=False)
     raise typer.Exit(130)
 

@@ -1,9 +1,9 @@
 """Errors with a stable code, an HTTP status and a localized message.
 
 Every failure a user can cause or meet is a `DocdiffError` subclass. The code
-is for programs and never changes; the message is built from the i18n
-catalog in the job's language and names the failing value; the hint says
-what to do next. No error carries a cookie value: callers pass only names,
+is for programs and never changes. The message is built from the i18n
+catalog in the job's language and names the failing value, and the hint
+tells what to do next. No error carries a cookie value: callers pass only names,
 URLs and sizes as parameters.
 """
 

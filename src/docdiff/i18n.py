@@ -8,7 +8,6 @@ it raises KeyError instead of printing the key.
 import os
 
 DEFAULT_LANG = "zh-CN"
-LANGS = ("zh-CN", "en")
 
 CATALOGS: dict[str, dict[str, str]] = {
     "zh-CN": {

@@ -27,7 +27,7 @@ async def _submit(request: Request, body: CompareRequest) -> Job:
     """Check what can be checked at once, then start the job.
 
     A missing or malformed cookie, a URL that is not http(s) and a host that
-    is not allowed are answered with an HTTP error before any job exists;
+    is not allowed are rejected with an HTTP error before any job exists;
     everything that needs the browser arrives later as the job's error event.
     """
     if body.lang is None:

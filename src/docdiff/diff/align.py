@@ -28,8 +28,9 @@ import polars as pl
 from docdiff.diff.normalize import numeric_value
 
 # Values shared by more leftover row pairs than this are too common to
-# suggest a pairing; they still count towards similarity once a pair is a
-# candidate. Bounds the candidate join to about this many pairs per value.
+# suggest a pairing, and the limit bounds the candidate join to about this
+# many pairs per value. Such values still count towards similarity once a
+# pair is a candidate.
 MAX_PAIRS_PER_VALUE = 64
 # Best candidates kept per baseline row before the exact similarity check.
 CANDIDATES_PER_ROW = 16
@@ -82,14 +83,6 @@ def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl
     return frame.with_row_index(index_name).with_columns(
         pl.col(index_name).cum_count().over(key).alias("_occurrence")
     )
-
-
-def align_by_content(
-    baseline: pl.DataFrame, target: pl.DataFrame, threshold: float, tolerance: float = 0.0
-) -> pl.DataFrame:
-    """Return the matched pairs (b, t, similarity); similarity is null for exact matches."""
-    anchors = exact_anchors(baseline, target, baseline.columns)
-    return pair_leftovers(baseline, target, anchors, threshold, tolerance)
 
 
 def pair_leftovers(

@@ -6,7 +6,7 @@ pair is a rename when their sets of distinct values overlap enough (Jaccard
 index at least `RENAME_MIN_OVERLAP`), best pairs first, nearer positions
 first on ties. Values are compared after the normalisation rules, so `4`
 and `4.0` count as one value. Columns with few distinct values (yes/no,
-ratings) say little by their values, so they are renamed only when their
+ratings) tell little by their values, so they are renamed only when their
 nearest name-matched neighbour on the left or on the right is the same. Matched columns whose order
 changed are reported as moved; moving a column never changes a cell.
 """

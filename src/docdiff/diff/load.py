@@ -3,8 +3,8 @@
 Decisions:
 - Every cell is text. Types are the comparison's business, not the loader's,
   so `007` stays `007` and an empty cell is `""`.
-- Encoding: UTF-8 (with or without BOM) is tried first because it is what
-  online editors export; otherwise charset-normalizer guesses, and the GBK
+- Encoding: UTF-8 (with or without BOM) is tried first, because online
+  editors export it. Otherwise charset-normalizer guesses, and the GBK
   family is widened to GB18030, which decodes every GBK byte sequence.
 - Trailing empty rows and columns are dropped; empty rows inside the data
   are kept, because the spreadsheet shows them and they carry row numbers.

@@ -74,8 +74,8 @@ def canonical_number(cell: pl.Expr) -> pl.Expr:
     return pl.when(value.is_not_null()).then(value.cast(pl.String)).otherwise(cell)
 
 
-# Cheap tests that a column may hold values a rule rewrites; columns that
-# fail one skip that rule entirely, which saves most of the regex work.
+# Cheap tests that a column may contain values a rule rewrites. A column
+# that fails one skips that rule entirely, which saves most of the regex work.
 _MAY_HOLD = {
     "stars": "[★☆]",
     "dates": r"^[0-9]{4} ?[-/.年]",
@@ -117,8 +117,3 @@ def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
         if columns:
             frame = frame.with_columns(rule(pl.col(column)).alias(column) for column in columns)
     return frame
-
-
-def normalize_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
-    """Return `frame` with every string column normalised under `options`."""
-    return value_frame(frame, options)

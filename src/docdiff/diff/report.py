@@ -172,8 +172,8 @@ def _write_number(sheet, line: int, column: int, value: int | None, cell_format)
         sheet.write_number(line, column, value, cell_format)
 
 
-def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> None:
-    sheet = workbook.add_worksheet(translate("report.sheet.summary", lang))
+def _summary_lines(result: DiffResult, lang: str) -> list[tuple[str, object]]:
+    """Return the summary sheet's (label, value) lines: sources, key, title, counts, columns."""
     summary = result.summary
     lines: list[tuple[str, object]] = [
         (translate("report.baseline", lang), result.baseline.source),
@@ -194,12 +194,19 @@ def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> No
         )
     )
     lines.append((translate("report.columns_moved", lang), ", ".join(result.columns_moved)))
+    return lines
+
+
+def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> None:
+    sheet = workbook.add_worksheet(translate("report.sheet.summary", lang))
+    lines = _summary_lines(result, lang)
     for line, (label, value) in enumerate(lines):
         sheet.write_string(line, 0, label, formats["header"])
         if isinstance(value, int):
             sheet.write_number(line, 1, value)
         else:
             sheet.write_string(line, 1, str(value))
+
     legend = len(lines) + 1
     for offset, kind in enumerate(("added", "removed", "modified", "moved")):
         sheet.write_string(legend + offset, 0, translate(f"cli.kind.{kind}", lang), formats[kind])
@@ -210,10 +217,10 @@ def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> No
 def render_daff_csv(baseline: Table, target: Table, result: DiffResult) -> str:
     """Write the diff in daff's highlighter format: an action column, then the cells.
 
-    Actions: `!` schema row (`+++` added, `---` removed, `:` moved and
-    `(old name)` renamed columns), `@@` header, `+++` added row, `---`
-    removed row, `->` modified row with changed cells as `old->new`, `:`
-    moved row, `...` for runs of unchanged rows left out.
+    Actions: `!` is the schema row, with `+++` added, `---` removed, `:`
+    moved and `(old name)` renamed columns. `@@` is the header. Rows are
+    `+++` added, `---` removed, `->` modified (changed cells as
+    `old->new`) and `:` moved, and `...` marks unchanged rows left out.
     """
     columns = output_columns(result)
     renamed = {rename.baseline for rename in result.columns_renamed}

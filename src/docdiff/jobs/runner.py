@@ -183,8 +183,8 @@ class _JobRun:
             try:
                 await document.open()
             except DocdiffError as error:
-                # Opening and checking the session belong to the login stage;
-                # `side` still says which document failed.
+                # Opening and checking the session belong to the login stage,
+                # and `side` still names the document that failed.
                 error.stage = "login"
                 raise
             self.documents_open += 1

@@ -3,7 +3,8 @@
 Events are appended with a per-job sequence number starting at 1, which is
 the SSE `id`. A subscriber replays the events after the id it last saw,
 then waits for new ones until the terminal event, so a client that
-reconnects with `Last-Event-ID` receives every event exactly once.
+reconnects with the id of the last event it received gets every later
+event once and no earlier one.
 
 NOTE: jobs live only as long as the process. Finished jobs are dropped
 after `job_ttl_s`, or earlier when more than `max_jobs` are kept.
