@@ -14,6 +14,11 @@ Tools:
 - docdiff-content: docdiff aligning rows by content only (`auto_key=False`);
 - daff, datacompy (key `id`) and csv-diff (key `id`).
 
+docdiff's time covers reading, alignment, every changed cell with its old
+and new value, and the summary, as frames (`compare_tables`). Building the
+pydantic payload from them, one object per changed row and cell, is timed
+on its own and printed as `payload s`.
+
 A tool whose previous size took longer than `--budget` seconds is skipped
 for larger sizes, and so is any run past the budget.
 
@@ -130,15 +135,25 @@ def run_tool(tool: str, baseline: Path, target: Path) -> dict:
         joined = left.join(right, on="id", how="full", suffix="_target")
         changes = joined.height
     elif tool.startswith("docdiff"):
-        from docdiff.diff import CompareOptions, diff_tables, load_table
+        from docdiff.diff import CompareOptions, compare_tables, load_table
 
         options = {
             "docdiff-key": CompareOptions(key=["id"]),
             "docdiff": CompareOptions(),
             "docdiff-content": CompareOptions(auto_key=False),
         }[tool]
-        result = diff_tables(load_table(baseline.read_bytes(), baseline.name), load_table(target.read_bytes(), target.name), options)
-        changes = len(result.changes)
+        diff = compare_tables(
+            load_table(baseline.read_bytes(), baseline.name), load_table(target.read_bytes(), target.name), options
+        )
+        summary = diff.summary()
+        diff.cell_values()
+        changes = summary.rows_added + summary.rows_removed + summary.rows_modified + summary.rows_moved
+        seconds = time.perf_counter() - started
+        # The pydantic payload (one object per changed row and cell) is timed on its own.
+        payload_started = time.perf_counter()
+        diff.to_result()
+        payload = time.perf_counter() - payload_started
+        return {"seconds": seconds, "payload_seconds": payload, "peak_mb": peak_rss_mb(), "changes": changes}
     elif tool == "daff":
         import csv
 
@@ -216,7 +231,7 @@ def main() -> None:
 def report(size: str, figures: dict) -> None:
     floor = figures.get("polars-join", {}).get("seconds")
     print(f"\n{size}")
-    print(f"  {'tool':<16}{'seconds':>10}{'peak MB':>10}{'vs polars join':>16}{'docdiff faster':>16}")
+    print(f"  {'tool':<16}{'seconds':>10}{'peak MB':>10}{'vs polars join':>16}{'docdiff faster':>16}{'payload s':>11}")
     docdiff_seconds = figures.get("docdiff", {}).get("seconds")
     for tool, figure in figures.items():
         if "skipped" in figure:
@@ -224,7 +239,8 @@ def report(size: str, figures: dict) -> None:
             continue
         ratio = f"{figure['seconds'] / floor:.2f}x" if floor else "-"
         faster = f"{figure['seconds'] / docdiff_seconds:.1f}x" if docdiff_seconds and tool not in ("docdiff", "polars-join") else ""
-        print(f"  {tool:<16}{figure['seconds']:>10.2f}{figure['peak_mb']:>10.0f}{ratio:>16}{faster:>16}")
+        payload = f"{figure['payload_seconds']:.2f}" if "payload_seconds" in figure else ""
+        print(f"  {tool:<16}{figure['seconds']:>10.2f}{figure['peak_mb']:>10.0f}{ratio:>16}{faster:>16}{payload:>11}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """Row and column alignment and cell comparison, on small tables and the real ones."""
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docdiff.diff import CompareOptions, diff_tables, load_table
+from docdiff.diff import CompareOptions, compare_tables, diff_tables, load_table
+from docdiff.diff.align import longest_increasing_mask
+from docdiff.diff.normalize import value_frame
 from docdiff.errors import InvalidRequest
 from tests.servers import DOCUMENTS
 
@@ -564,3 +567,68 @@ def test_rows_sharing_common_values_still_pair():
     target = table("id,plan,notes,status,owner\n1,plan 1 v2,notes 1 v2,open,Li\n2,plan 2 v2,notes 2 v2,open,Li\n3,plan 3 v2,notes 3 v2,open,Li\n")
     result = diff_tables(baseline, target, CONTENT)
     assert kinds(result) == [("modified", 2, 2), ("modified", 3, 3), ("modified", 4, 4)]
+
+
+def _longest_increasing_length(values: list[int]) -> int:
+    best = [1] * len(values)
+    for later in range(len(values)):
+        for earlier in range(later):
+            if values[earlier] < values[later]:
+                best[later] = max(best[later], best[earlier] + 1)
+    return max(best, default=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 60), max_size=40, unique=True), st.data())
+def test_longest_increasing_mask_marks_a_longest_run(values, data):
+    # Mostly sorted input with a few moves, as alignment sees it.
+    values = sorted(values) if data.draw(st.booleans()) else values
+    for _ in range(data.draw(st.integers(0, 4))):
+        if len(values) > 1:
+            moved = values.pop(data.draw(st.integers(0, len(values) - 1)))
+            values.insert(data.draw(st.integers(0, len(values))), moved)
+    mask = longest_increasing_mask(pl.Series(values, dtype=pl.UInt32)).to_list()
+    kept = [value for value, keep in zip(values, mask) if keep]
+    assert len(mask) == len(values)
+    assert all(earlier < later for earlier, later in zip(kept, kept[1:]))
+    assert len(kept) == _longest_increasing_length(values)
+
+
+def test_rows_edited_in_place_pair_by_position_in_their_gap():
+    baseline = "a,b,c,d,e\n1,x,y,z,w\n2,p,q,r,s\n3,k,l,m,n\n4,f,g,h,i\n"
+    target = "a,b,c,d,e\n1,x,y,z,w\n2,p,Q,r,s\n3,k,l,M,n\n4,f,g,h,i\n"
+    result = diff_tables(table(baseline), table(target), CONTENT)
+    assert kinds(result) == [("modified", 3, 3), ("modified", 4, 4)]
+    assert [cell.baseline_cell for change in result.changes for cell in change.cells] == ["C3", "D4"]
+
+
+def test_swapped_and_edited_rows_in_one_gap_pair_with_their_own_rows():
+    baseline = "a,b,c,d,e\n1,x,y,z,w\n2,p,q,r,s\n3,k,l,m,n\n4,f,g,h,i\n"
+    target = "a,b,c,d,e\n1,x,y,z,w\n3,k,l,M,n\n2,p,Q,r,s\n4,f,g,h,i\n"
+    result = diff_tables(table(baseline), table(target), CONTENT)
+    pairs = sorted((change.baseline_row, change.target_row) for change in result.changes)
+    assert pairs == [(3, 4), (4, 3)]
+    assert result.summary.rows_modified == 2
+    assert result.summary.rows_moved == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["1,000", "1000", " 7 ", "★★★", "3", "2025/5/27", "2025-05-27", "x", "", "90%"]), max_size=30))
+def test_value_rules_give_the_same_cells_on_repeated_values(cells):
+    frame = pl.DataFrame({"c": pl.Series(cells, dtype=pl.String)})
+    options = CompareOptions()
+    expected = [value_frame(pl.DataFrame({"c": [cell]}), options)["c"][0] for cell in cells]
+    assert value_frame(frame, options)["c"].to_list() == expected
+
+
+def test_table_diff_frames_match_the_payload():
+    target = BASE.replace("Rome", "Roma").replace("5,Eve,Lima\n", "") + "6,Fay,Bern\n"
+    diff = compare_tables(table(BASE), table(target), CONTENT)
+    result = diff.to_result()
+    assert diff.summary() == result.summary
+    values = diff.cell_values()
+    assert values.select("column", "baseline_cell", "target_cell", "old", "new").rows() == [
+        ("city", "C3", "C3", "Rome", "Roma")
+    ]
+    assert diff.removed().to_list() == [4]
+    assert diff.added().to_list() == [4]

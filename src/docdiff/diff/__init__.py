@@ -3,7 +3,7 @@
 It imports nothing from the service, so the CLI runs it on local files.
 """
 
-from docdiff.diff.compare import diff_tables
+from docdiff.diff.compare import TableDiff, compare_tables, diff_tables
 from docdiff.diff.load import Table, load_sheets, load_table
 from docdiff.diff.workbook import diff_workbooks, match_sheets
 from docdiff.diff.model import CellChange, CompareOptions, DiffResult, RowChange, SheetInfo, Summary
@@ -16,6 +16,8 @@ __all__ = [
     "SheetInfo",
     "Summary",
     "Table",
+    "TableDiff",
+    "compare_tables",
     "diff_tables",
     "diff_workbooks",
     "load_sheets",

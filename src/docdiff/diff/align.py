@@ -7,11 +7,14 @@ moved row never shifts the rows below it into false changes:
    copy of a duplicated row on one side with the k-th copy on the other.
 2. Pairing: the rows left over are paired when their similarity, the mean
    of the plain and the rarity-weighted share of equal cells, reaches the
-   threshold, most similar first (`pair_by_similarity`). Candidate
-   pairs come from equal rare values in any column (so a changed row is
-   found wherever it moved) and from equal offsets inside the same gap between anchors (so rows made of
-   common values still pair). Pairs below the threshold stay unmatched and
-   become a removed plus an added row.
+   threshold. Rows edited in place come first: in a gap between anchors
+   with as many leftover rows on each side, the k-th rows of both sides
+   pair when most of their cells are equal (`SAME_PLACE_SHARE`). The rest
+   are paired most similar first (`pair_by_similarity`). Candidate pairs
+   come from equal rare values in any column (so a changed row is found
+   wherever it moved) and from equal offsets inside the same gap (so rows
+   made of common values still pair). Pairs below the threshold stay
+   unmatched and become a removed plus an added row.
 3. Moves: the longest order-preserving run of matched pairs is the skeleton;
    every other pair moved.
 
@@ -20,7 +23,6 @@ column order. The module works on row indices only and uses no headers,
 row numbers or payload types.
 """
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 import polars as pl
@@ -36,6 +38,9 @@ MAX_PAIRS_PER_VALUE = 64
 CANDIDATES_PER_ROW = 16
 # Candidate pairs scored at once; bounds the memory of gathering their rows.
 SIMILARITY_BATCH = 100_000
+# In a gap with as many leftover rows on each side, the k-th rows of both
+# sides are paired at once when at least this share of their cells is equal.
+SAME_PLACE_SHARE = 0.8
 
 PAIR_SCHEMA = {"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64}
 
@@ -89,7 +94,7 @@ def pair_leftovers(
     baseline: pl.DataFrame, target: pl.DataFrame, anchors: pl.DataFrame, threshold: float, tolerance: float = 0.0
 ) -> pl.DataFrame:
     anchors = anchors.sort("b")
-    skeleton = anchors.filter(pl.Series(longest_increasing_mask(anchors["t"].to_list()), dtype=pl.Boolean))
+    skeleton = anchors.filter(longest_increasing_mask(anchors["t"]))
     left_b = unmatched(baseline.height, anchors["b"])
     left_t = unmatched(target.height, anchors["t"])
     paired = pair_by_similarity(baseline, target, left_b, left_t, skeleton, threshold, tolerance)
@@ -222,6 +227,15 @@ def pair_by_similarity(
     """
     if not left_b or not left_t or not baseline.columns:
         return pl.DataFrame(schema=PAIR_SCHEMA)
+    weights_b = RowWeights.of(baseline, left_b)
+    weights_t = RowWeights.of(target, left_t)
+
+    same_place = _pair_same_place(baseline, target, left_b, left_t, skeleton, weights_b, weights_t, threshold, tolerance)
+    if same_place.height:
+        left_b = unmatched_among(left_b, same_place["b"])
+        left_t = unmatched_among(left_t, same_place["t"])
+        if not left_b or not left_t:
+            return same_place
 
     candidates = pl.concat(
         [
@@ -236,8 +250,6 @@ def pair_by_similarity(
         .group_by("b", maintain_order=True)
         .head(CANDIDATES_PER_ROW)
     )
-    weights_b = RowWeights.of(baseline, left_b)
-    weights_t = RowWeights.of(target, left_t)
     # Scored in batches: each batch gathers both rows of every candidate pair,
     # so one pass over millions of candidates would hold all of them at once.
     scores = pl.concat(
@@ -253,7 +265,45 @@ def pair_by_similarity(
         ["similarity", "weighted", "same_gap", "score", "b", "t"],
         descending=[True, True, True, True, False, False],
     )
-    return _greedy_unique(ranked)
+    return pl.concat([same_place, _greedy_unique(ranked)])
+
+
+def _pair_same_place(
+    baseline: pl.DataFrame,
+    target: pl.DataFrame,
+    left_b: list[int],
+    left_t: list[int],
+    skeleton: pl.DataFrame,
+    weights_b: "RowWeights",
+    weights_t: "RowWeights",
+    threshold: float,
+    tolerance: float,
+) -> pl.DataFrame:
+    """Pair rows edited in place: the k-th leftover rows of a gap with as many rows on each side.
+
+    Such a pair is taken before any search when at least `SAME_PLACE_SHARE`
+    of its cells are equal and its similarity reaches `threshold`. Most
+    edits leave a row where it was, so the search below runs only on rows
+    that moved, were swapped, or were removed and added.
+    """
+    by_gap = _candidates_by_gap(left_b, left_t, skeleton, equal_gaps_only=True)
+    if by_gap.height == 0:
+        return pl.DataFrame(schema=PAIR_SCHEMA)
+    scores = pl.concat(
+        [
+            similarity(baseline, target, batch["b"], batch["t"], weights_b, weights_t, tolerance)
+            for batch in by_gap.iter_slices(SIMILARITY_BATCH)
+        ]
+    )
+    combined = (scores["share"] + scores["weighted"]) / 2
+    keep = (scores["share"] >= SAME_PLACE_SHARE) & (combined >= threshold) & (combined > 0)
+    return by_gap.select("b", "t").with_columns(combined.alias("similarity")).filter(keep)
+
+
+def unmatched_among(rows: list[int], matched: pl.Series) -> list[int]:
+    """Return the `rows` not in `matched`, in order."""
+    candidates = pl.Series(rows, dtype=pl.UInt32)
+    return candidates.filter(~candidates.is_in(matched.implode())).to_list()
 
 
 def _candidates_by_value(
@@ -278,8 +328,13 @@ def _candidates_by_value(
     return frame.with_columns(pl.lit(False).alias("same_gap"))
 
 
-def _candidates_by_gap(left_b: list[int], left_t: list[int], skeleton: pl.DataFrame) -> pl.DataFrame:
-    """Pair the k-th leftover row of a gap between skeleton anchors with the k-th on the other side."""
+def _candidates_by_gap(
+    left_b: list[int], left_t: list[int], skeleton: pl.DataFrame, equal_gaps_only: bool = False
+) -> pl.DataFrame:
+    """Pair the k-th leftover row of a gap between skeleton anchors with the k-th on the other side.
+
+    With `equal_gaps_only`, only gaps that hold as many leftover rows on each side.
+    """
     anchors_b = skeleton["b"].sort()
     anchors_t = skeleton["t"].sort()
     gaps_b = pl.DataFrame({"b": pl.Series(left_b, dtype=pl.UInt32)}).with_columns(
@@ -290,6 +345,11 @@ def _candidates_by_gap(left_b: list[int], left_t: list[int], skeleton: pl.DataFr
     )
     gaps_b = gaps_b.with_columns(pl.col("b").cum_count().over("gap").alias("rank"))
     gaps_t = gaps_t.with_columns(pl.col("t").cum_count().over("gap").alias("rank"))
+    if equal_gaps_only:
+        sizes_b = gaps_b.group_by("gap").len("size")
+        sizes_t = gaps_t.group_by("gap").len("size")
+        equal = sizes_b.join(sizes_t, on=["gap", "size"]).select("gap")
+        gaps_b = gaps_b.join(equal, on="gap", how="semi")
     return gaps_b.join(gaps_t, on=["gap", "rank"]).select(
         "b", "t", pl.lit(0.0).alias("score"), pl.lit(True).alias("same_gap")
     )
@@ -308,32 +368,55 @@ def _greedy_unique(ranked: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=PAIR_SCHEMA, orient="row")
 
 
-def longest_increasing_mask(values: list[int]) -> list[bool]:
-    """Mark one longest strictly increasing subsequence of `values` (patience sorting).
+def longest_increasing_mask(values: pl.Series) -> pl.Series:
+    """Mark one longest strictly increasing subsequence of distinct `values`.
 
-    Sorted input, the common case of sheets without moves, returns at once.
+    Rows that stayed in order form runs whose values rise by exactly one
+    rank per step. No other value falls inside a run's range, so a longest
+    subsequence takes a run whole or not at all, and the search runs over
+    the runs, weighted by length (heaviest increasing subsequence with a
+    Fenwick tree of prefix maxima). A sheet of a million rows with a few
+    thousand moves has a few thousand runs, so the Python loop stays short.
     """
-    if all(earlier < later for earlier, later in zip(values, values[1:])):
-        return [True] * len(values)
+    if values.len() == 0:
+        return pl.Series(dtype=pl.Boolean)
+    run_of_value = (values.rank("ordinal").cast(pl.Int64).diff() != 1).fill_null(True).cum_sum() - 1
+    runs = (
+        pl.DataFrame({"run": run_of_value, "rank": values.rank("ordinal")})
+        .group_by("run", maintain_order=True)
+        .agg(pl.col("rank").first().alias("start"), pl.len().alias("length"))
+    )
+    if runs.height == 1:
+        return pl.repeat(True, values.len(), eager=True)
 
-    tails: list[int] = []
-    tail_index: list[int] = []
-    previous = [-1] * len(values)
-    find = bisect_left
-    for index, value in enumerate(values):
-        position = find(tails, value)
-        if position == len(tails):
-            tails.append(value)
-            tail_index.append(index)
-        else:
-            tails[position] = value
-            tail_index[position] = index
-        if position:
-            previous[index] = tail_index[position - 1]
+    # Runs cover disjoint rank ranges, so ranking them by their first value
+    # numbers them 1..n in value order, the Fenwick tree's index.
+    positions = runs["start"].rank("ordinal").cast(pl.Int64).to_list()
+    lengths = runs["length"].to_list()
+    count = len(positions)
+    tree_weight = [0] * (count + 1)
+    tree_run = [-1] * (count + 1)
+    previous = [-1] * count
+    best_weight, best_run = 0, -1
+    for run, (position, length) in enumerate(zip(positions, lengths)):
+        weight, before = 0, -1
+        index = position - 1
+        while index > 0:
+            if tree_weight[index] > weight:
+                weight, before = tree_weight[index], tree_run[index]
+            index -= index & -index
+        weight += length
+        previous[run] = before
+        if weight >= best_weight:
+            best_weight, best_run = weight, run
+        index = position
+        while index <= count:
+            if weight > tree_weight[index]:
+                tree_weight[index], tree_run[index] = weight, run
+            index += index & -index
 
-    mask = [False] * len(values)
-    index = tail_index[-1] if tail_index else -1
-    while index >= 0:
-        mask[index] = True
-        index = previous[index]
-    return mask
+    chosen = [False] * count
+    while best_run >= 0:
+        chosen[best_run] = True
+        best_run = previous[best_run]
+    return pl.Series(chosen, dtype=pl.Boolean).gather(run_of_value)

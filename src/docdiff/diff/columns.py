@@ -63,7 +63,7 @@ def match_columns(
     renamed_b = {b for b, _ in renamed}
     renamed_t = {t for _, t in renamed}
     target_positions = [target.columns.index(t) for _, t in pairs]
-    in_order = longest_increasing_mask(target_positions)
+    in_order = longest_increasing_mask(pl.Series(target_positions, dtype=pl.UInt32)).to_list()
     return ColumnMatch(
         pairs=pairs,
         renamed=renamed,

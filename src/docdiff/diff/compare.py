@@ -7,7 +7,8 @@ as text first, then with the value rules on the cells that differ as text.
 Only the differences become Python objects.
 """
 
-from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
@@ -89,8 +90,225 @@ def sheet_info(table: Table) -> SheetInfo:
     )
 
 
-def diff_tables(baseline: Table, target: Table, options: CompareOptions | None = None) -> DiffResult:
-    """Compare `target` against `baseline` and return every row and cell change."""
+@dataclass
+class TableDiff:
+    """The diff of two tables in columnar form, before any payload object exists.
+
+    `pairs` has one row per matched pair of rows (`b`, `t`, `similarity`,
+    `moved`), sorted by `b`. `cells` has one row per differing cell of a
+    pair (`pair`, the pair's row in `pairs`, and `column`, its position in
+    `compared`), sorted by both. Rows no pair holds were removed or added.
+    Everything a report needs is here; `to_result` builds the payload.
+    """
+
+    baseline: Table
+    target: Table
+    options: CompareOptions
+    columns: ColumnMatch
+    compared: list[tuple[str, str]]
+    key: list[str]
+    key_source: Literal["user", "auto"] | None
+    pairs: pl.DataFrame
+    cells: pl.DataFrame
+
+    def removed(self) -> pl.Series:
+        """Baseline indices of the rows no pair holds."""
+        return _unmatched_series(self.baseline.height, self.pairs["b"])
+
+    def added(self) -> pl.Series:
+        """Target indices of the rows no pair holds."""
+        return _unmatched_series(self.target.height, self.pairs["t"])
+
+    def _reported_pairs(self) -> pl.DataFrame:
+        """Return the pairs that moved or differ in a cell, with their row in `pairs` as `pair`."""
+        return self.pairs.with_row_index("pair").filter(
+            pl.col("moved") | pl.col("pair").is_in(self.cells["pair"].implode())
+        )
+
+    def summary(self) -> Summary:
+        return Summary(
+            rows_added=self.target.height - self.pairs.height,
+            rows_removed=self.baseline.height - self.pairs.height,
+            rows_modified=self.cells["pair"].n_unique() if self.cells.height else 0,
+            rows_moved=int(self.pairs["moved"].sum()),
+            rows_unchanged=self.pairs.height - self._reported_pairs().height,
+            cells_modified=self.cells.height,
+            columns_added=len(self.columns.added),
+            columns_removed=len(self.columns.removed),
+            columns_renamed=len(self.columns.renamed),
+            columns_moved=len(self.columns.moved),
+            title_changed=(self.baseline.title or "") != (self.target.title or ""),
+        )
+
+    def cell_values(self) -> pl.DataFrame:
+        """Return every differing cell with its addresses and original values, in the order of `cells`.
+
+        Columns: `pair`, `b`, `t`, `column` (the baseline name),
+        `baseline_cell`, `target_cell`, `old` and `new`.
+        """
+        located = self.cells.with_columns(
+            b=self.pairs["b"].gather(self.cells["pair"]),
+            t=self.pairs["t"].gather(self.cells["pair"]),
+        ).with_row_index("order")
+        parts = []
+        for (position,), part in located.group_by("column", maintain_order=True):
+            baseline_name, target_name = self.compared[position]
+            baseline_letter = column_letter(self.baseline.first_column + self.baseline.header.index(baseline_name))
+            target_letter = column_letter(self.target.first_column + self.target.header.index(target_name))
+            parts.append(
+                part.select(
+                    "order",
+                    "pair",
+                    "b",
+                    "t",
+                    pl.lit(baseline_name).alias("column"),
+                    pl.format(baseline_letter + "{}", pl.col("b") + self.baseline.first_data_row).alias("baseline_cell"),
+                    pl.format(target_letter + "{}", pl.col("t") + self.target.first_data_row).alias("target_cell"),
+                    self.baseline.data[baseline_name].gather(part["b"]).alias("old"),
+                    self.target.data[target_name].gather(part["t"]).alias("new"),
+                )
+            )
+        if not parts:
+            return pl.DataFrame(schema=CELL_VALUES_SCHEMA)
+        return pl.concat(parts).sort("order").drop("order")
+
+    def to_result(self) -> DiffResult:
+        """Build the pydantic payload: one `RowChange` per changed row, in target order."""
+        return DiffResult(
+            summary=self.summary(),
+            baseline=sheet_info(self.baseline),
+            target=sheet_info(self.target),
+            key=self.key,
+            key_source=self.key_source,
+            alignment="key" if self.key else "content",
+            columns_added=self.columns.added,
+            columns_removed=self.columns.removed,
+            columns_renamed=[ColumnRename(baseline=b, target=t) for b, t in self.columns.renamed],
+            columns_moved=self.columns.moved,
+            changes=self._row_changes(),
+            options=self.options,
+        )
+
+    def _row_changes(self) -> list[RowChange]:
+        cells = self._cell_changes()
+        removed = self.removed()
+        added = self.added()
+        rows = pl.concat(
+            [
+                self._reported_pairs().select(
+                    pl.lit("pair").alias("kind"),
+                    pl.col("pair").cast(pl.Int64),
+                    pl.col("b").cast(pl.Int64),
+                    pl.col("t").cast(pl.Int64),
+                    "similarity",
+                    "moved",
+                    pl.col("t").cast(pl.Float64).alias("place"),
+                ),
+                pl.DataFrame({"b": removed.cast(pl.Int64), "place": self._removed_places(removed)}).select(
+                    pl.lit("removed").alias("kind"),
+                    pl.lit(None, pl.Int64).alias("pair"),
+                    "b",
+                    pl.lit(None, pl.Int64).alias("t"),
+                    pl.lit(None, pl.Float64).alias("similarity"),
+                    pl.lit(False).alias("moved"),
+                    "place",
+                ),
+                pl.DataFrame({"t": added.cast(pl.Int64)}).select(
+                    pl.lit("added").alias("kind"),
+                    pl.lit(None, pl.Int64).alias("pair"),
+                    pl.lit(None, pl.Int64).alias("b"),
+                    "t",
+                    pl.lit(None, pl.Float64).alias("similarity"),
+                    pl.lit(False).alias("moved"),
+                    pl.col("t").cast(pl.Float64).alias("place"),
+                ),
+            ]
+        ).sort("place", maintain_order=True)
+
+        removed_values = _whole_rows(self.baseline, removed)
+        added_values = _whole_rows(self.target, added)
+        first_b = self.baseline.first_data_row
+        first_t = self.target.first_data_row
+        changes = []
+        # Built without validation: every field comes from this module's own typed values.
+        for kind, pair, b, t, score, moved, _ in rows.iter_rows():
+            if kind == "pair":
+                changed = cells.get(pair, [])
+                change = RowChange.model_construct(
+                    kind="modified" if changed else "moved",
+                    baseline_row=first_b + b,
+                    target_row=first_t + t,
+                    moved=moved,
+                    similarity=round(score, 4) if score is not None else None,
+                    cells=changed,
+                    values=None,
+                )
+            elif kind == "removed":
+                change = _whole_row("removed", first_b + b, None, removed_values[b])
+            else:
+                change = _whole_row("added", None, first_t + t, added_values[t])
+            changes.append(change)
+        return changes
+
+    def _removed_places(self, removed: pl.Series) -> pl.Series:
+        """Place each removed row just after the target row of the matched baseline row above it."""
+        if self.pairs.height == 0:
+            return pl.repeat(-0.5, removed.len(), dtype=pl.Float64, eager=True)
+        above = self.pairs["b"].search_sorted(removed, side="left").cast(pl.Int64) - 1
+        after = self.pairs["t"].cast(pl.Float64).gather(above.clip(0)) + 0.5
+        return pl.select(pl.when(above < 0).then(-0.5).otherwise(after)).to_series()
+
+    def _cell_changes(self) -> dict[int, list[CellChange]]:
+        cells: dict[int, list[CellChange]] = {}
+        values = self.cell_values().select("pair", "column", "baseline_cell", "target_cell", "old", "new")
+        for pair, column, baseline_cell, target_cell, old, new in values.iter_rows():
+            change = CellChange.model_construct(
+                column=column, baseline_cell=baseline_cell, target_cell=target_cell, old=old, new=new
+            )
+            if pair in cells:
+                cells[pair].append(change)
+            else:
+                cells[pair] = [change]
+        return cells
+
+
+CELL_VALUES_SCHEMA = {
+    "pair": pl.UInt32,
+    "b": pl.UInt32,
+    "t": pl.UInt32,
+    "column": pl.String,
+    "baseline_cell": pl.String,
+    "target_cell": pl.String,
+    "old": pl.String,
+    "new": pl.String,
+}
+CHANGED_SCHEMA = {"pair": pl.UInt32, "column": pl.UInt32}
+
+
+def _unmatched_series(height: int, matched: pl.Series) -> pl.Series:
+    indices = pl.int_range(0, height, dtype=pl.UInt32, eager=True)
+    return indices.filter(~indices.is_in(matched.implode()))
+
+
+def _whole_rows(table: Table, indices: pl.Series) -> dict[int, dict[str, str]]:
+    rows = table.data[indices].rows() if indices.len() else []
+    return {index: dict(zip(table.header, row)) for index, row in zip(indices.to_list(), rows)}
+
+
+def _whole_row(kind: str, baseline_row: int | None, target_row: int | None, values: dict[str, str]) -> RowChange:
+    return RowChange.model_construct(
+        kind=kind,
+        baseline_row=baseline_row,
+        target_row=target_row,
+        moved=False,
+        similarity=None,
+        cells=[],
+        values=values,
+    )
+
+
+def compare_tables(baseline: Table, target: Table, options: CompareOptions | None = None) -> TableDiff:
+    """Align `target` with `baseline` and find every differing cell, in columnar form."""
     options = options or CompareOptions()
     columns = match_columns(baseline.data, target.data, options)
     key = _resolve_columns(options.key, columns.pairs, "key")
@@ -106,28 +324,23 @@ def diff_tables(baseline: Table, target: Table, options: CompareOptions | None =
         key_source = "auto" if key else None
 
     matched = _align_rows(left, right, [f"k{compared.index(pair)}" for pair in key], key_source, options)
-    moved = pl.Series(longest_increasing_mask(matched["t"].to_list()), dtype=pl.Boolean).not_()
-    matched = matched.with_columns(moved.alias("moved"))
-
-    changed = _changed_cells(left, right, matched, options)
-    changes, summary = _row_changes(baseline, target, compared, matched, changed)
-    _count_columns(summary, columns)
-    summary.title_changed = (baseline.title or "") != (target.title or "")
-
-    return DiffResult(
-        summary=summary,
-        baseline=sheet_info(baseline),
-        target=sheet_info(target),
+    matched = matched.with_columns(longest_increasing_mask(matched["t"]).not_().alias("moved"))
+    return TableDiff(
+        baseline=baseline,
+        target=target,
+        options=options,
+        columns=columns,
+        compared=compared,
         key=[b for b, _ in key],
         key_source=key_source,
-        alignment="key" if key else "content",
-        columns_added=columns.added,
-        columns_removed=columns.removed,
-        columns_renamed=[ColumnRename(baseline=b, target=t) for b, t in columns.renamed],
-        columns_moved=columns.moved,
-        changes=changes,
-        options=options,
+        pairs=matched,
+        cells=_changed_cells(left, right, matched, options),
     )
+
+
+def diff_tables(baseline: Table, target: Table, options: CompareOptions | None = None) -> DiffResult:
+    """Compare `target` against `baseline` and return every row and cell change."""
+    return compare_tables(baseline, target, options).to_result()
 
 
 def _align_rows(
@@ -138,11 +351,6 @@ def _align_rows(
     A user's key is strict: rows whose key matches nothing are removed or
     added. Otherwise rows left over are paired by similarity.
     """
-    if key_source == "user":
-        left = left.with_columns(value_frame(left.select(key), options))
-        right = right.with_columns(value_frame(right.select(key), options))
-        return align_by_key(left, right, key).sort("b")
-
     first = align_by_key(left, right, key) if key else exact_anchors(left, right, left.columns)
     rest_b = unmatched(left.height, first["b"])
     rest_t = unmatched(right.height, first["t"])
@@ -150,6 +358,8 @@ def _align_rows(
     right = with_values_normalized(right, rest_t, options)
     second = _match_subsets(left, right, rest_b, rest_t, key)
     anchors = pl.concat([first, second]) if second.height else first
+    if key_source == "user":
+        return anchors.sort("b")
     return pair_leftovers(left, right, anchors, options.similarity_threshold, options.numeric_tolerance).sort("b")
 
 
@@ -167,35 +377,37 @@ def _match_subsets(
     return pairs.with_columns(b=index_b.gather(pairs["b"]), t=index_t.gather(pairs["t"]))
 
 
-def _count_columns(summary: Summary, columns: ColumnMatch) -> None:
-    summary.columns_added = len(columns.added)
-    summary.columns_removed = len(columns.removed)
-    summary.columns_renamed = len(columns.renamed)
-    summary.columns_moved = len(columns.moved)
-
-
 def _changed_cells(
     left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFrame, options: CompareOptions
 ) -> pl.DataFrame:
     """Return (pair, column) for every differing cell of the matched pairs.
 
     Cells are compared as text first; only the cells that differ as text
-    go through the value rules and the numeric tolerance.
+    go through the value rules and the numeric tolerance, all columns at once.
     """
     if not left.columns or matched.height == 0:
-        return pl.DataFrame(schema={"pair": pl.UInt32, "column": pl.UInt32})
+        return pl.DataFrame(schema=CHANGED_SCHEMA)
     gathered_left = left[matched["b"]]
     gathered_right = right[matched["t"]]
     parts = []
     for position, name in enumerate(left.columns):
-        candidates = (gathered_left[name] != gathered_right[name]).arg_true()
-        pairs = candidates.filter(_differ_by_value(gathered_left[name][candidates], gathered_right[name][candidates], options))
-        pairs = pairs.cast(pl.UInt32)
+        pairs = (gathered_left[name] != gathered_right[name]).arg_true()
         if pairs.len():
-            parts.append(pl.DataFrame({"pair": pairs, "column": pl.Series([position] * pairs.len(), dtype=pl.UInt32)}))
+            parts.append(
+                pl.DataFrame(
+                    {
+                        "pair": pairs.cast(pl.UInt32),
+                        "column": pl.repeat(position, pairs.len(), dtype=pl.UInt32, eager=True),
+                        "old": gathered_left[name].gather(pairs),
+                        "new": gathered_right[name].gather(pairs),
+                    }
+                )
+            )
     if not parts:
-        return pl.DataFrame(schema={"pair": pl.UInt32, "column": pl.UInt32})
-    return pl.concat(parts).sort("pair", "column")
+        return pl.DataFrame(schema=CHANGED_SCHEMA)
+    candidates = pl.concat(parts)
+    differs = _differ_by_value(candidates["old"], candidates["new"], options)
+    return candidates.filter(differs).select("pair", "column").sort("pair", "column")
 
 
 def _differ_by_value(old: pl.Series, new: pl.Series, options: CompareOptions) -> pl.Series:
@@ -206,102 +418,3 @@ def _differ_by_value(old: pl.Series, new: pl.Series, options: CompareOptions) ->
         delta = cells.select((numeric_value(pl.col("old")) - numeric_value(pl.col("new"))).abs())
         differs = differs & ~(delta.to_series() <= options.numeric_tolerance).fill_null(False)
     return differs
-
-
-def _row_changes(
-    baseline: Table,
-    target: Table,
-    compared: list[tuple[str, str]],
-    matched: pl.DataFrame,
-    changed: pl.DataFrame,
-) -> tuple[list[RowChange], Summary]:
-    summary = Summary()
-    ordered: list[tuple[float, RowChange]] = []
-    cells_by_pair = _cells_by_pair(baseline, target, compared, matched, changed)
-
-    interesting = matched.with_row_index("pair").filter(
-        pl.col("moved") | pl.col("pair").is_in(changed["pair"].implode())
-    )
-    summary.rows_unchanged = matched.height - interesting.height
-    for pair, b, t, score, moved in interesting.select("pair", "b", "t", "similarity", "moved").iter_rows():
-        cells = cells_by_pair.get(pair, [])
-        # Built without validation: every field comes from this module's own typed values.
-        change = RowChange.model_construct(
-            kind="modified" if cells else "moved",
-            baseline_row=baseline.row_number(b),
-            target_row=target.row_number(t),
-            moved=moved,
-            similarity=round(score, 4) if score is not None else None,
-            cells=cells,
-            values=None,
-        )
-        if cells:
-            summary.rows_modified += 1
-            summary.cells_modified += len(cells)
-        if moved:
-            summary.rows_moved += 1
-        ordered.append((t, change))
-
-    matched_b = matched["b"].to_list()
-    matched_t = matched["t"].to_list()
-    removed = unmatched(baseline.height, matched["b"])
-    added = unmatched(target.height, matched["t"])
-    for b in removed:
-        summary.rows_removed += 1
-        ordered.append((_place_removed(b, matched_b, matched_t), _whole_row("removed", baseline, b)))
-    for t in added:
-        summary.rows_added += 1
-        ordered.append((t, _whole_row("added", target, t)))
-
-    ordered.sort(key=lambda entry: entry[0])
-    return [change for _, change in ordered], summary
-
-
-def _place_removed(b: int, matched_b: list[int], matched_t: list[int]) -> float:
-    """Position a removed row just after the target row of the baseline row above it."""
-    position = bisect_left(matched_b, b)
-    if position == 0:
-        return -0.5
-    return matched_t[position - 1] + 0.5
-
-
-def _cells_by_pair(
-    baseline: Table,
-    target: Table,
-    compared: list[tuple[str, str]],
-    matched: pl.DataFrame,
-    changed: pl.DataFrame,
-) -> dict[int, list[CellChange]]:
-    """Build the cell changes of each matched pair, gathering the original values per column."""
-    cells: dict[int, list[CellChange]] = {}
-    if changed.height == 0:
-        return cells
-    located = changed.join(matched.with_row_index("pair").select("pair", "b", "t"), on="pair")
-    for position, part in located.sort("pair").group_by("column", maintain_order=True):
-        baseline_name, target_name = compared[position[0]]
-        old = baseline.data[baseline_name].gather(part["b"]).to_list()
-        new = target.data[target_name].gather(part["t"]).to_list()
-        baseline_letter = column_letter(baseline.first_column + baseline.header.index(baseline_name))
-        target_letter = column_letter(target.first_column + target.header.index(target_name))
-        for pair, b, t, old_value, new_value in zip(part["pair"], part["b"], part["t"], old, new):
-            cells.setdefault(pair, []).append(
-                CellChange.model_construct(
-                    column=baseline_name,
-                    baseline_cell=f"{baseline_letter}{baseline.row_number(b)}",
-                    target_cell=f"{target_letter}{target.row_number(t)}",
-                    old=old_value,
-                    new=new_value,
-                )
-            )
-    order = {name: index for index, (name, _) in enumerate(compared)}
-    for entries in cells.values():
-        entries.sort(key=lambda cell: order[cell.column])
-    return cells
-
-
-def _whole_row(kind: str, table: Table, index: int) -> RowChange:
-    values = dict(zip(table.header, table.data.row(index)))
-    row = table.row_number(index)
-    if kind == "removed":
-        return RowChange(kind="removed", baseline_row=row, values=values)
-    return RowChange(kind="added", target_row=row, values=values)

@@ -243,7 +243,7 @@ def drop_trailing_empty(frame: pl.DataFrame) -> pl.DataFrame:
     """Drop empty columns at the right and empty rows at the bottom.
 
     Columns are checked from the right and rows from the bottom, so a sheet
-    without trailing blanks costs one column scan and one row check.
+    without trailing blanks costs one column scan and a check of its last row.
     """
     if frame.width == 0 or frame.height == 0:
         return frame
@@ -255,6 +255,8 @@ def drop_trailing_empty(frame: pl.DataFrame) -> pl.DataFrame:
     if last_column < 0:
         return frame.clear().select([])
     frame = frame.select(frame.columns[: last_column + 1])
+    if frame.tail(1).select(pl.any_horizontal(_used(pl.all()))).item():
+        return frame
 
     row_used = frame.select(pl.any_horizontal(_used(pl.all())).alias("used"))["used"]
     last_row = row_used.arg_true()[-1]

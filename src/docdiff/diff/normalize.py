@@ -95,11 +95,12 @@ def basic_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
 def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
     """Apply every rule: whitespace and case, then the value rules (stars, dates, numbers).
 
-    Each rule runs as its own eager step over the columns that may hold
-    values it rewrites. Nesting the rules in one expression would repeat the
-    inner ones inside every branch of the outer ones, which made a 92 × 20
-    table take over a second. Callers apply this only to cells that differ
-    as text, because cells equal as text stay equal under every rule.
+    Each rule runs only on the cells that pass its cheap test in `_MAY_HOLD`,
+    and each as its own step: nesting the rules in one expression would
+    repeat the inner ones inside every branch of the outer ones, which made
+    a 92 × 20 table take over a second. Callers apply this only to cells
+    that differ as text, because cells equal as text stay equal under every
+    rule.
     """
     rules = []
     if options.stars_by_value:
@@ -111,9 +112,29 @@ def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
     if frame.height == 0:
         return frame
     frame = basic_frame(frame, options)
+    if not rules:
+        return frame
+    return pl.DataFrame([_apply_rules(frame[name], rules) for name in frame.columns])
+
+
+def _apply_rules(cells: pl.Series, rules: list) -> pl.Series:
+    """Apply `rules` to one column; a column that repeats its values is rewritten once per value."""
+    distinct = cells.unique().drop_nulls()
+    if distinct.len() * 2 <= cells.len():
+        return cells.replace(distinct, _apply_rules_to_each(distinct, rules))
+    return _apply_rules_to_each(cells, rules)
+
+
+def _apply_rules_to_each(cells: pl.Series, rules: list) -> pl.Series:
+    # `scatter` writes in place; the clone keeps the caller's series as it was.
+    cells = cells.clone()
     for name, rule in rules:
-        flags = frame.select(pl.all().str.contains(_MAY_HOLD[name]).any())
-        columns = [column for column, may_hold in zip(frame.columns, flags.row(0)) if may_hold]
-        if columns:
-            frame = frame.with_columns(rule(pl.col(column)).alias(column) for column in columns)
-    return frame
+        candidates = cells.str.contains(_MAY_HOLD[name]).arg_true()
+        if candidates.len() == 0:
+            continue
+        if candidates.len() == cells.len():
+            cells = cells.to_frame().select(rule(pl.col(cells.name)).alias(cells.name)).to_series()
+            continue
+        rewritten = cells.gather(candidates).to_frame().select(rule(pl.col(cells.name)).alias(cells.name)).to_series()
+        cells = cells.scatter(candidates, rewritten)
+    return cells
