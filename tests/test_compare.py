@@ -474,7 +474,7 @@ def test_workbook_sheets_matched_by_name():
 
     baseline = load_sheets(workbook({"计划": PLAN, "人员": PEOPLE}), "b.xlsx")
     target = load_sheets(workbook({"人员": [*PEOPLE, ["孙", "运营", "广州"]], "计划": PLAN, "新表": PLAN}), "t.xlsx")
-    result, (primary_b, primary_t) = diff_workbooks(baseline, target)
+    result, [(primary_b, primary_t), *_] = diff_workbooks(baseline, target)
     assert (primary_b.sheet, primary_t.sheet) == ("计划", "计划")
     assert result.changes == []
     assert [sheet.target.sheet for sheet in result.other_sheets] == ["人员"]
@@ -499,7 +499,7 @@ def test_csv_matches_xlsx_sheet_by_content():
 
     csv_sheet = load_sheets("姓名,部门,城市\n钱,内容,北京\n周,运营,上海\n".encode(), "people.csv")
     xlsx_sheets = load_sheets(workbook({"计划": PLAN, "人员": PEOPLE}), "book.xlsx")
-    result, (_, primary_t) = diff_workbooks(csv_sheet, xlsx_sheets)
+    result, [(_, primary_t)] = diff_workbooks(csv_sheet, xlsx_sheets)
     assert primary_t.sheet == "人员"
     assert result.changes == []
     assert result.sheets_added == ["计划"]
@@ -632,3 +632,17 @@ def test_table_diff_frames_match_the_payload():
     ]
     assert diff.removed().to_list() == [4]
     assert diff.added().to_list() == [4]
+
+
+def test_renamed_yes_no_column_whose_neighbours_changed_too():
+    # `done` has two values and other columns moved around it, so its
+    # neighbours differ and only the aligned rows tell that `finished` is it.
+    baseline = "id,city,done,name\n1,Oslo,yes,Ann\n2,Rome,no,Bob\n3,Lima,yes,Cid\n4,Kyiv,no,Dee\n5,Bern,no,Eve\n"
+    target = "name,finished,id,city,new\nAnn,yes,1,Oslo,91\nBob,no,2,Rome,12\nCid,yes,3,Lima,33\nDee,no,4,Kyiv,47\nEve,yes,5,Bern,58\n"
+    result = diff_tables(table(baseline), table(target), CompareOptions(key=["id"]))
+    assert [(rename.baseline, rename.target) for rename in result.columns_renamed] == [("done", "finished")]
+    assert result.columns_removed == []
+    assert result.columns_added == ["new"]
+    assert [(cell.column, cell.old, cell.new) for change in result.changes for cell in change.cells] == [
+        ("done", "no", "yes")
+    ]

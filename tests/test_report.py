@@ -69,7 +69,7 @@ def test_sheet_rows_cover_both_sides_once():
 
 def test_xlsx_report_fills_and_old_values():
     baseline, target = table(BASE), table(TARGET)
-    content = render_xlsx(baseline, target, diff_tables(baseline, target), "en")
+    content = render_xlsx([(baseline, target)], diff_tables(baseline, target), "en")
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == ["Diff", "Summary"]
     sheet = workbook["Diff"]
@@ -94,7 +94,7 @@ def test_xlsx_report_fills_and_old_values():
 def test_xlsx_summary_sheet_in_chinese():
     baseline = table(BASE)
     target = table(BASE.replace("id,name,city", "id,name,town").replace("Rome", "Milan") + "6,Fay,Bonn\n")
-    content = render_xlsx(baseline, target, diff_tables(baseline, target), "zh-CN")
+    content = render_xlsx([(baseline, target)], diff_tables(baseline, target), "zh-CN")
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == ["差异", "摘要"]
     summary = {row[0]: row[1] for row in workbook["摘要"].iter_rows(values_only=True) if row[0]}
@@ -105,3 +105,22 @@ def test_xlsx_summary_sheet_in_chinese():
     header = next(workbook["差异"].iter_rows(values_only=True))
     assert header[:3] == ("变化", "基线行", "目标行")
     assert "town" in header
+
+
+def test_xlsx_report_has_a_diff_sheet_per_matched_sheet():
+    from docdiff.diff import diff_workbooks, load_sheets
+    from tests.test_compare import PEOPLE, PLAN, workbook
+
+    baseline = load_sheets(workbook({"计划": PLAN, "人员": PEOPLE, "旧表": PLAN}), "b.xlsx")
+    target = load_sheets(workbook({"人员": [*PEOPLE, ["孙", "运营", "广州"]], "计划": PLAN}), "t.xlsx")
+    result, pairs = diff_workbooks(baseline, target)
+    report = openpyxl.load_workbook(io.BytesIO(render_xlsx(pairs, result, "en")))
+    assert report.sheetnames == ["Diff 计划", "Diff 人员", "Summary"]
+    people = list(report["Diff 人员"].iter_rows(values_only=True))
+    assert people[0][3:6] == ("姓名", "部门", "城市")
+    assert people[-1][:6] == ("added", None, 4, "孙", "运营", "广州")
+    assert "#" + report["Diff 人员"].cell(len(people), 4).fill.fgColor.rgb[-6:] == FILLS["added"]
+    summary = [row[:2] for row in report["Summary"].iter_rows(values_only=True) if row[0]]
+    assert [value for label, value in summary if label == "Sheet"] == ["计划", "人员"]
+    assert [value for label, value in summary if label == "Rows added"] == [0, 1]
+    assert ("Sheets removed", "旧表") in summary

@@ -374,14 +374,14 @@ def diff(
                 error.params.setdefault("side", side)
                 raise
         options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
-        result, tables = diff_workbooks(sides[0], sides[1], options)
+        result, pairs = diff_workbooks(sides[0], sides[1], options)
     except DocdiffError as error:
         _report_error(error.to_dict(lang), lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     if xlsx is not None:
-        _write_report(xlsx, render_xlsx(tables[0], tables[1], result, lang), lang)
+        _write_report(xlsx, render_xlsx(pairs, result, lang), lang)
     if daff is not None:
-        _write_report(daff, render_daff_csv(tables[0], tables[1], result).encode("utf-8"), lang)
+        _write_report(daff, render_daff_csv(*pairs[0], result).encode("utf-8"), lang)
     raise typer.Exit(_report(result, as_json, limit, lang))
 
 

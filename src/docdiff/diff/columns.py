@@ -7,8 +7,10 @@ index at least `RENAME_MIN_OVERLAP`), best pairs first, nearer positions
 first on ties. Values are compared after the normalisation rules, so `4`
 and `4.0` count as one value. Columns with few distinct values (yes/no,
 ratings) tell little by their values, so they are renamed only when their
-nearest name-matched neighbour on the left or on the right is the same. Matched columns whose order
-changed are reported as moved; moving a column never changes a cell.
+nearest name-matched neighbour on the left or on the right is the same.
+Once rows are aligned, `renames_by_rows` pairs the columns still left over
+when their cells agree row by row. Matched columns whose order changed are
+reported as moved; moving a column never changes a cell.
 """
 
 import re
@@ -24,6 +26,8 @@ _WHITESPACE = re.compile(r"\s+")
 RENAME_MIN_OVERLAP = 0.5
 # Columns with fewer distinct values than this need the same position to count as renamed.
 FEW_DISTINCT_VALUES = 5
+# Share of equal cells over aligned rows that makes two unpaired columns one renamed column.
+RENAME_MIN_ROW_SHARE = 0.8
 
 
 @dataclass
@@ -58,19 +62,63 @@ def match_columns(
     left_b = [name for name in baseline.columns if name not in {b for b, _ in pairs}]
     left_t = [name for name in target.columns if name not in matched_target]
     renamed = _find_renames(baseline, target, left_b, left_t, pairs, options) if options.detect_renames else []
+    return _column_match(baseline.columns, target.columns, pairs, renamed)
 
-    pairs = sorted(pairs + renamed, key=lambda pair: baseline.columns.index(pair[0]))
-    renamed_b = {b for b, _ in renamed}
-    renamed_t = {t for _, t in renamed}
-    target_positions = [target.columns.index(t) for _, t in pairs]
+
+def _column_match(
+    baseline: list[str], target: list[str], by_name: list[tuple[str, str]], renamed: list[tuple[str, str]]
+) -> ColumnMatch:
+    pairs = sorted(by_name + renamed, key=lambda pair: baseline.index(pair[0]))
+    paired_b = {b for b, _ in pairs}
+    paired_t = {t for _, t in pairs}
+    target_positions = [target.index(t) for _, t in pairs]
     in_order = longest_increasing_mask(pl.Series(target_positions, dtype=pl.UInt32)).to_list()
     return ColumnMatch(
         pairs=pairs,
         renamed=renamed,
         moved=[b for (b, _), kept in zip(pairs, in_order) if not kept],
-        added=[name for name in left_t if name not in renamed_t],
-        removed=[name for name in left_b if name not in renamed_b],
+        added=[name for name in target if name not in paired_t],
+        removed=[name for name in baseline if name not in paired_b],
     )
+
+
+def renames_by_rows(
+    baseline: pl.DataFrame, target: pl.DataFrame, columns: ColumnMatch, rows: pl.DataFrame
+) -> ColumnMatch:
+    """Find more renames among the columns still unpaired, once rows are aligned.
+
+    A removed and an added column are the same column renamed when, over
+    the aligned pairs of rows (`b`, `t`), at least `RENAME_MIN_ROW_SHARE`
+    of the cells that are non-empty on either side are equal after
+    trimming. This finds what value overlap cannot: a renamed yes/no column
+    whose neighbours were dropped too.
+    """
+    if not columns.removed or not columns.added or rows.height == 0:
+        return columns
+    left = baseline.select(columns.removed)[rows["b"]].with_columns(pl.all().str.strip_chars())
+    right = target.select(columns.added)[rows["t"]].with_columns(pl.all().str.strip_chars())
+    candidates = []
+    for b in columns.removed:
+        for t in columns.added:
+            used = (left[b] != "") | (right[t] != "")
+            count = int(used.sum())
+            if count == 0:
+                continue
+            share = int(((left[b] == right[t]) & used).sum()) / count
+            if share >= RENAME_MIN_ROW_SHARE:
+                candidates.append((-share, baseline.columns.index(b), b, t))
+    found = []
+    used_b: set[str] = set()
+    used_t: set[str] = set()
+    for _, _, b, t in sorted(candidates):
+        if b not in used_b and t not in used_t:
+            used_b.add(b)
+            used_t.add(t)
+            found.append((b, t))
+    if not found:
+        return columns
+    by_name = [pair for pair in columns.pairs if pair not in columns.renamed]
+    return _column_match(baseline.columns, target.columns, by_name, columns.renamed + found)
 
 
 def _distinct_values(frame: pl.DataFrame, name: str, options: CompareOptions) -> set[str]:

@@ -20,7 +20,7 @@ from docdiff.diff.align import (
     pair_leftovers,
     unmatched,
 )
-from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns
+from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns, renames_by_rows
 from docdiff.diff.keys import find_key
 from docdiff.diff.load import Table, column_letter
 from docdiff.diff.model import (
@@ -325,6 +325,13 @@ def compare_tables(baseline: Table, target: Table, options: CompareOptions | Non
 
     matched = _align_rows(left, right, [f"k{compared.index(pair)}" for pair in key], key_source, options)
     matched = matched.with_columns(longest_increasing_mask(matched["t"]).not_().alias("moved"))
+    if options.detect_renames:
+        with_renames = renames_by_rows(baseline.data, target.data, columns, matched)
+        if with_renames is not columns:
+            columns = with_renames
+            compared = [pair for pair in columns.pairs if pair not in ignored]
+            left = cells_to_compare(baseline, [b for b, _ in compared])
+            right = cells_to_compare(target, [t for _, t in compared])
     return TableDiff(
         baseline=baseline,
         target=target,

@@ -9,6 +9,7 @@ rows in order), which is how these renderings find their baseline side.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import xlsxwriter
@@ -110,8 +111,13 @@ def _row_values(baseline: Table, target: Table, row: SheetRow, columns) -> list[
     return values
 
 
-def render_xlsx(baseline: Table, target: Table, result: DiffResult, lang: str = "zh-CN") -> bytes:
-    """Build the highlighted workbook: a diff sheet of every row and a summary sheet."""
+def render_xlsx(pairs: list[tuple[Table, Table]], result: DiffResult, lang: str = "zh-CN") -> bytes:
+    """Build the highlighted workbook: one diff sheet per compared pair of sheets, then a summary sheet.
+
+    `pairs` are the tables behind `result` and its `other_sheets`, in that
+    order, as `diff_workbooks` returns them.
+    """
+    sheets = list(zip(pairs, [result, *result.other_sheets]))
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     formats = {
@@ -121,14 +127,36 @@ def render_xlsx(baseline: Table, target: Table, result: DiffResult, lang: str = 
     formats["header"].set_bold()
     plain = workbook.add_format({"text_wrap": True, "valign": "top"})
 
-    _write_diff_sheet(workbook, formats, plain, baseline, target, result, lang)
+    names = _diff_sheet_names([sheet_result for _, sheet_result in sheets], lang)
+    for name, ((baseline, target), sheet_result) in zip(names, sheets):
+        _write_diff_sheet(workbook.add_worksheet(name), formats, plain, baseline, target, sheet_result, lang)
     _write_summary_sheet(workbook, formats, result, lang)
     workbook.close()
     return buffer.getvalue()
 
 
-def _write_diff_sheet(workbook, formats, plain, baseline, target, result, lang) -> None:
-    sheet = workbook.add_worksheet(translate("report.sheet.diff", lang))
+def _diff_sheet_names(results: list[DiffResult], lang: str) -> list[str]:
+    """Name one diff sheet per result: the plain label alone, or the label and the target sheet's name.
+
+    Names obey the XLSX rules: at most 31 characters, none of `[]:*?/\\`,
+    and unique regardless of case.
+    """
+    label = translate("report.sheet.diff", lang)
+    if len(results) == 1:
+        return [label]
+    names: list[str] = []
+    for number, sheet_result in enumerate(results, start=1):
+        sheet_name = sheet_result.target.sheet or sheet_result.baseline.sheet or str(number)
+        name = re.sub(r"[\[\]:*?/\\]", "_", f"{label} {sheet_name}")[:31]
+        while name.casefold() in {taken.casefold() for taken in names}:
+            suffix = f" {number}"
+            name = name[: 31 - len(suffix)] + suffix
+            number += len(results)
+        names.append(name)
+    return names
+
+
+def _write_diff_sheet(sheet, formats, plain, baseline, target, result, lang) -> None:
     columns = output_columns(result)
     labels = [
         translate("report.col.change", lang),
@@ -197,10 +225,30 @@ def _summary_lines(result: DiffResult, lang: str) -> list[tuple[str, object]]:
     return lines
 
 
+def _workbook_summary_lines(result: DiffResult, lang: str) -> list[tuple[str, object]]:
+    """Return the summary lines of every compared sheet, each block under its sheet name when there are several."""
+    several = bool(result.other_sheets)
+    lines: list[tuple[str, object]] = []
+    for sheet_result in [result, *result.other_sheets]:
+        if several:
+            names = [sheet_result.baseline.sheet or "", sheet_result.target.sheet or ""]
+            lines.append((translate("report.sheet", lang), names[0] if names[0] == names[1] else " → ".join(names)))
+        lines.extend(_summary_lines(sheet_result, lang))
+        if several:
+            lines.append(("", ""))
+    if result.sheets_added:
+        lines.append((translate("report.sheets_added", lang), ", ".join(result.sheets_added)))
+    if result.sheets_removed:
+        lines.append((translate("report.sheets_removed", lang), ", ".join(result.sheets_removed)))
+    return lines
+
+
 def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> None:
     sheet = workbook.add_worksheet(translate("report.sheet.summary", lang))
-    lines = _summary_lines(result, lang)
+    lines = _workbook_summary_lines(result, lang)
     for line, (label, value) in enumerate(lines):
+        if not label:
+            continue
         sheet.write_string(line, 0, label, formats["header"])
         if isinstance(value, int):
             sheet.write_number(line, 1, value)

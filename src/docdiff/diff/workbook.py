@@ -58,8 +58,11 @@ def match_sheets(baseline: list[Table], target: list[Table]) -> list[tuple[Table
 
 def diff_workbooks(
     baseline: list[Table], target: list[Table], options: CompareOptions | None = None
-) -> tuple[DiffResult, tuple[Table, Table]]:
-    """Compare every matched sheet and return the primary result with its pair of tables.
+) -> tuple[DiffResult, list[tuple[Table, Table]]]:
+    """Compare every matched sheet; return the primary result and every pair of tables compared.
+
+    The pairs come in the order of the results: the primary sheet's first,
+    then those of `other_sheets`.
 
     When no sheet matches, the first sheets of each side are compared, so a
     workbook whose only sheet was rebuilt still gets a row-level diff.
@@ -75,4 +78,4 @@ def diff_workbooks(
     paired_t = {id(right) for _, right in pairs}
     primary.sheets_removed = [_sheet_name(table) for table in baseline if id(table) not in paired_b]
     primary.sheets_added = [_sheet_name(table) for table in target if id(table) not in paired_t]
-    return primary, pairs[0]
+    return primary, pairs

@@ -165,11 +165,11 @@ class _JobRun:
 
     def compare(self, baseline: list[Table], target: list[Table]) -> tuple[DiffResult, dict[str, bytes]]:
         """Diff the sheets and render the downloadable reports, off the event loop."""
-        result, (primary_b, primary_t) = diff_workbooks(baseline, target, self.options())
-        # NOTE: the reports cover the primary sheet only; `other_sheets` is in the JSON payload.
+        result, pairs = diff_workbooks(baseline, target, self.options())
+        # The daff CSV holds one table, the primary sheet; the XLSX report has every matched sheet.
         reports = {
-            "xlsx": render_xlsx(primary_b, primary_t, result, self.job.lang),
-            "csv": render_daff_csv(primary_b, primary_t, result).encode("utf-8"),
+            "xlsx": render_xlsx(pairs, result, self.job.lang),
+            "csv": render_daff_csv(*pairs[0], result).encode("utf-8"),
         }
         return result, reports
 
