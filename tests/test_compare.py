@@ -646,3 +646,16 @@ def test_renamed_yes_no_column_whose_neighbours_changed_too():
     assert [(cell.column, cell.old, cell.new) for change in result.changes for cell in change.cells] == [
         ("done", "no", "yes")
     ]
+
+
+def test_unrelated_yes_no_columns_agreeing_by_chance_are_not_a_rename():
+    baseline = "id,city,flag,name\n" + "".join(
+        f"{i},c{i},{'yes' if i % 2 else 'no'},n{i}\n" for i in range(8)
+    )
+    target = "name,other,id,city\n" + "".join(
+        f"n{i},{'yes' if i % 4 < 2 else 'no'},{i},c{i}\n" for i in range(8)
+    )
+    result = diff_tables(table(baseline), table(target), CompareOptions(key=["id"]))
+    assert result.columns_renamed == []
+    assert result.columns_removed == ["flag"]
+    assert result.columns_added == ["other"]

@@ -26,8 +26,11 @@ _WHITESPACE = re.compile(r"\s+")
 RENAME_MIN_OVERLAP = 0.5
 # Columns with fewer distinct values than this need the same position to count as renamed.
 FEW_DISTINCT_VALUES = 5
-# Share of equal cells over aligned rows that makes two unpaired columns one renamed column.
-RENAME_MIN_ROW_SHARE = 0.8
+# Agreement over aligned rows that makes two unpaired columns one renamed
+# column: the share of equal cells, and Cohen's kappa, that share measured
+# against the agreement two unrelated columns of these values would reach.
+RENAME_MIN_ROW_SHARE = 0.5
+RENAME_MIN_KAPPA = 0.5
 
 
 @dataclass
@@ -88,10 +91,12 @@ def renames_by_rows(
     """Find more renames among the columns still unpaired, once rows are aligned.
 
     A removed and an added column are the same column renamed when, over
-    the aligned pairs of rows (`b`, `t`), at least `RENAME_MIN_ROW_SHARE`
-    of the cells that are non-empty on either side are equal after
-    trimming. This finds what value overlap cannot: a renamed yes/no column
-    whose neighbours were dropped too.
+    the aligned pairs of rows (`b`, `t`) non-empty on either side, their
+    cells are equal after trimming in at least `RENAME_MIN_ROW_SHARE` of
+    the rows and their agreement beyond chance (Cohen's kappa) is at least
+    `RENAME_MIN_KAPPA`, so two unrelated yes/no columns that agree half
+    the time by chance stay apart. This finds what value overlap cannot: a
+    renamed yes/no column whose neighbours moved or were dropped.
     """
     if not columns.removed or not columns.added or rows.height == 0:
         return columns
@@ -100,12 +105,8 @@ def renames_by_rows(
     candidates = []
     for b in columns.removed:
         for t in columns.added:
-            used = (left[b] != "") | (right[t] != "")
-            count = int(used.sum())
-            if count == 0:
-                continue
-            share = int(((left[b] == right[t]) & used).sum()) / count
-            if share >= RENAME_MIN_ROW_SHARE:
+            share, kappa = _agreement(left[b], right[t])
+            if share >= RENAME_MIN_ROW_SHARE and kappa >= RENAME_MIN_KAPPA:
                 candidates.append((-share, baseline.columns.index(b), b, t))
     found = []
     used_b: set[str] = set()
@@ -119,6 +120,20 @@ def renames_by_rows(
         return columns
     by_name = [pair for pair in columns.pairs if pair not in columns.renamed]
     return _column_match(baseline.columns, target.columns, by_name, columns.renamed + found)
+
+
+def _agreement(old: pl.Series, new: pl.Series) -> tuple[float, float]:
+    """Return the share of equal cells among rows non-empty on either side, and Cohen's kappa."""
+    cells = pl.DataFrame({"old": old, "new": new}).filter((pl.col("old") != "") | (pl.col("new") != ""))
+    if cells.height == 0:
+        return 0.0, 0.0
+    share = cells.select((pl.col("old") == pl.col("new")).mean()).item()
+    shares_old = cells["old"].value_counts(normalize=True, name="p_old").rename({"old": "value"})
+    shares_new = cells["new"].value_counts(normalize=True, name="p_new").rename({"new": "value"})
+    chance = shares_old.join(shares_new, on="value").select((pl.col("p_old") * pl.col("p_new")).sum()).item()
+    if chance >= 1.0:
+        return share, 1.0 if share == 1.0 else 0.0
+    return share, (share - chance) / (1.0 - chance)
 
 
 def _distinct_values(frame: pl.DataFrame, name: str, options: CompareOptions) -> set[str]:
