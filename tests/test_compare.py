@@ -659,3 +659,23 @@ def test_unrelated_yes_no_columns_agreeing_by_chance_are_not_a_rename():
     assert result.columns_renamed == []
     assert result.columns_removed == ["flag"]
     assert result.columns_added == ["other"]
+
+
+def test_trusted_models_equal_validated_ones():
+    from docdiff.diff.model import CellChange, RowChange, trusted
+
+    cell = {"column": "city", "baseline_cell": "C3", "target_cell": "C4", "old": "Rome", "new": "Roma"}
+    row = {
+        "kind": "modified",
+        "baseline_row": 3,
+        "target_row": 4,
+        "moved": True,
+        "similarity": 0.75,
+        "values": None,
+    }
+    built = trusted(RowChange, cells=[trusted(CellChange, **cell)], **row)
+    validated = RowChange(cells=[CellChange(**cell)], **row)
+    assert built == validated
+    assert built.model_dump_json() == validated.model_dump_json()
+    with pytest.raises(TypeError, match="similarity"):
+        trusted(RowChange, **{name: value for name, value in row.items() if name != "similarity"}, cells=[])

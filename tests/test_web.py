@@ -3,7 +3,8 @@
 Most tests use the shared `service` and `site` fixtures. Cells with HTML and
 line breaks, a result of more than 500 changes and renamed and moved columns
 need documents of their own, so a second demo site and service serve a
-folder written by this module.
+folder written by this module. Its `book` pair is a pair of XLSX workbooks
+with several sheets, which the demo site exports unchanged.
 """
 
 import json
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
+import xlsxwriter
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.servers import Server, free_port, start_demo_site, start_service, wait_healthy
@@ -56,9 +58,18 @@ def csv_field(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+def write_workbook(path: Path, sheets: dict[str, list[list[str]]]) -> None:
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        worksheet = workbook.add_worksheet(name)
+        for index, row in enumerate(rows):
+            worksheet.write_row(index, 0, row)
+    workbook.close()
+
+
 def write_own_documents(folder: Path) -> None:
-    """Write the `cells` pair (HTML and line breaks in cells), the `bulk` pair (620 added rows)
-    and the `columns` pair (a renamed and a moved column)."""
+    """Write the `cells` pair (HTML and line breaks in cells), the `bulk` pair (620 added rows),
+    the `columns` pair (a renamed and a moved column) and the `book` pair (XLSX workbooks)."""
     cells = folder / "cells"
     cells.mkdir(parents=True)
     (cells / "baseline.csv").write_text(
@@ -104,6 +115,26 @@ def write_own_documents(folder: Path) -> None:
         ",6,成都,60,028\n",
         encoding="utf-8",
     )
+
+    # 计划 is the primary sheet, with one modified cell. 人员 is renamed 人员名单,
+    # so it is matched by its header, and it has a modified cell and an added row.
+    # 预算 is unchanged. 旧表 has no counterpart in the target, and 新表 none in the baseline.
+    book = folder / "book"
+    book.mkdir()
+    people_header = ["姓名", "部门", "城市"]
+    budget = [["项目", "金额"], ["场地", "1000"], ["餐饮", "500"]]
+    write_workbook(book / "baseline.xlsx", {
+        "计划": [["序号", "任务"], ["1", "写方案"], ["2", "评审"]],
+        "人员": [people_header, ["钱", "内容", "北京"], ["周", "运营", "上海"], ["吴", "设计", "深圳"]],
+        "预算": budget,
+        "旧表": [["备忘"], ["待办"]],
+    })
+    write_workbook(book / "target.xlsx", {
+        "计划": [["序号", "任务"], ["1", "写方案"], ["2", "评审会"]],
+        "人员名单": [people_header, ["钱", "内容", "广州"], ["周", "运营", "上海"], ["吴", "设计", "深圳"], ["孙", "运营", "杭州"]],
+        "预算": budget,
+        "新表": [["联系人", "电话"], ["赵", "123"]],
+    })
 
 
 @pytest.fixture(scope="module")
@@ -875,3 +906,116 @@ async def test_cancel_after_finish_shows_result(page, service, site):
     await expect(page.locator("#form-status")).to_have_text("")
     await expect(page.locator("#cancel")).to_be_hidden()
     assert await page.evaluate("window.sessionStorage.getItem('docdiff.job')") is None
+
+
+async def test_workbook_shows_every_sheet(page, own_documents):
+    own_site, own_service = own_documents
+    await page.goto(own_service.url)
+    await fill_form(
+        page,
+        f"{own_site.url}/sheet/book.baseline",
+        f"{own_site.url}/sheet/book.target",
+        f"demo_sid={own_site.token}",
+    )
+    await page.select_option("#format", "xlsx")
+    await page.click("#submit")
+    await expect_result(page)
+
+    await expect(page.locator("#sheets-change")).to_be_visible()
+    await expect(page.locator("#sheets-added .chip")).to_have_text(["新表"])
+    await expect(page.locator("#sheets-removed .chip")).to_have_text(["旧表"])
+    await expect(page.locator("#sheets-added-line")).to_contain_text("新增工作表")
+    await expect(page.locator("#sheets-removed-line")).to_contain_text("删除工作表")
+
+    # In a workbook the primary sheet gets a heading too.
+    await expect(page.locator("#primary-sheet .sheet-heading")).to_have_text("工作表：计划")
+    await expect(page.locator("#summary [data-count=rows_modified]")).to_have_text("1")
+    primary_cell = page.locator("#changes tbody tr[data-kind=modified]")
+    await expect(primary_cell.locator("del.old")).to_have_text("评审")
+    await expect(primary_cell.locator("ins.new")).to_have_text("评审会")
+
+    sheets = page.locator("#other-sheets .sheet-result")
+    await expect(sheets).to_have_count(2)
+    # The copies of the primary block must not repeat its ids.
+    await expect(page.locator("#other-sheets [id]")).to_have_count(0)
+
+    people = sheets.nth(0)
+    await expect(people.locator(".sheet-heading")).to_have_text("工作表：人员 → 人员名单")
+    await expect(people.locator("[data-count=rows_added]")).to_have_text("1")
+    await expect(people.locator("[data-count=rows_modified]")).to_have_text("1")
+    await expect(people.locator("[data-count=cells_modified]")).to_have_text("1")
+    await expect(people.locator("[data-count=rows_removed]")).to_have_text("0")
+    await expect(people.locator(".result-meta")).to_contain_text("baseline.xlsx")
+    await expect(people.locator(".no-diff")).to_be_hidden()
+    modified = people.locator("tbody tr[data-kind=modified]")
+    await expect(modified).to_have_count(1)
+    await expect(modified.locator(".cell-column")).to_have_text("城市")
+    await expect(modified.locator(".cell-address")).to_have_text("C2")
+    await expect(modified.locator("del.old")).to_have_text("北京")
+    await expect(modified.locator("ins.new")).to_have_text("广州")
+    added = people.locator("tbody tr[data-kind=added]")
+    await expect(added).to_have_count(1)
+    await expect(added).to_contain_text("孙")
+
+    budget = sheets.nth(1)
+    await expect(budget.locator(".sheet-heading")).to_have_text("工作表：预算")
+    await expect(budget.locator(".no-diff")).to_have_text("这张工作表的两个版本没有差异。")
+    await expect(budget.locator(".no-diff")).to_be_visible()
+    await expect(budget.locator("[data-part=changes-block]")).to_be_hidden()
+    await expect(page.locator("#no-differences")).to_be_hidden()
+
+    # Each sheet keeps its own filter, also across a language switch.
+    await people.locator("[data-part=kind-filter] button[data-filter=added]").click()
+    await expect(people.locator("tbody tr")).to_have_count(1)
+    await expect(people.locator("tbody tr")).to_have_attribute("data-kind", "added")
+    await expect(page.locator("#kind-filter button[data-filter=all]")).to_have_attribute("aria-pressed", "true")
+    await expect(page.locator("#changes tbody tr")).to_have_count(1)
+
+    await page.click("#lang-switch button[data-lang='en']")
+    await expect(people.locator(".sheet-heading")).to_have_text("Sheet: 人员 → 人员名单")
+    await expect(budget.locator(".no-diff")).to_have_text("The two versions of this sheet have no differences.")
+    await expect(page.locator("#sheets-added-line")).to_contain_text("Sheets added")
+    await expect(page.locator("#sheets-removed-line")).to_contain_text("Sheets removed")
+    await expect(people.locator(".count-card", has=page.locator("[data-count=rows_added]"))).to_contain_text("Rows added")
+    await expect(people.locator("th").first).to_have_text("Change")
+    await expect(people.locator("[data-part=kind-filter] button[data-filter=added]")).to_have_attribute("aria-pressed", "true")
+    await expect(people.locator("tbody tr")).to_have_count(1)
+    await page.click("#lang-switch button[data-lang='zh-CN']")
+
+    # On a phone the other sheets stack their changes like the primary sheet.
+    await page.set_viewport_size(PHONE_VIEWPORT)
+    await people.locator("[data-part=kind-filter] button[data-filter=all]").click()
+    details = modified.locator("td.col-details")
+    box = await details.bounding_box()
+    assert box["width"] >= 240, f"change details of another sheet squeezed to {box['width']:.0f} px at 390 px"
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+    await page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A CSV result that follows has one sheet, so the workbook's blocks are gone.
+    await page.select_option("#format", "csv")
+    await fill_form(
+        page,
+        f"{own_site.url}/sheet/columns.baseline",
+        f"{own_site.url}/sheet/columns.target",
+        f"demo_sid={own_site.token}",
+        key="编号",
+    )
+    await page.click("#submit")
+    await expect_result(page)
+    await expect(page.locator("#columns-renamed .column-rename")).to_have_count(1)
+    await expect(page.locator("#other-sheets .sheet-result")).to_have_count(0)
+    await expect(page.locator("#sheets-change")).to_be_hidden()
+    await expect(page.locator("#primary-sheet .sheet-heading")).to_be_hidden()
+    await expect(page.locator(".sheet-heading:visible")).to_have_count(0)
+
+
+async def test_csv_result_has_no_sheet_sections(page, service, site):
+    await compare(page, service, site, XHS_BASELINE, XHS_STARS)
+    await expect_result(page)
+
+    await expect(page.locator("#summary [data-count=rows_modified]")).to_have_text("1")
+    await expect(page.locator("#other-sheets")).to_be_empty()
+    await expect(page.locator("#sheets-change")).to_be_hidden()
+    await expect(page.locator("#primary-sheet .sheet-heading")).to_be_hidden()
+    await expect(page.locator("#primary-sheet .sheet-heading")).to_have_text("")
+    await expect(page.locator(".sheet-result")).to_have_count(1)

@@ -64,7 +64,7 @@ def align_by_key(
     """
     left = baseline.select(key)
     right = target.select(key)
-    if _has_duplicates(left, key) or _has_duplicates(right, key):
+    if has_duplicates(left, key) or has_duplicates(right, key):
         left = _with_occurrence(left, key, "b")
         right = _with_occurrence(right, key, "t")
         on = [*key, "_occurrence"]
@@ -80,7 +80,16 @@ def align_by_key(
     return pair_leftovers(baseline, target, joined, threshold, tolerance)
 
 
-def _has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
+def has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
+    """Whether two rows of `frame` share their `key` values.
+
+    Counting distinct hashes is several times faster than counting distinct
+    rows; only equal hashes, a duplicate or a collision, need the exact count.
+    """
+    if len(key) == 1:
+        return frame[key[0]].n_unique() < frame.height
+    if frame.select(pl.struct(key).hash()).to_series().n_unique() == frame.height:
+        return False
     return frame.select(key).n_unique() < frame.height
 
 
@@ -111,7 +120,7 @@ def exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[st
         return pl.DataFrame(schema=PAIR_SCHEMA)
     left = baseline.select(pl.struct(columns).hash().alias("_row")).with_row_index("b")
     right = target.select(pl.struct(columns).hash().alias("_row")).with_row_index("t")
-    if _has_duplicates(left, ["_row"]) or _has_duplicates(right, ["_row"]):
+    if has_duplicates(left, ["_row"]) or has_duplicates(right, ["_row"]):
         # Duplicated rows: the k-th copy on one side matches the k-th on the other.
         left = left.with_columns(pl.col("b").cum_count().over("_row").alias("_occurrence"))
         right = right.with_columns(pl.col("t").cum_count().over("_row").alias("_occurrence"))

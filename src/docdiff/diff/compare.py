@@ -31,6 +31,7 @@ from docdiff.diff.model import (
     RowChange,
     SheetInfo,
     Summary,
+    trusted,
 )
 from docdiff.diff.normalize import numeric_value, value_frame
 from docdiff.errors import InvalidRequest
@@ -230,11 +231,12 @@ class TableDiff:
         first_b = self.baseline.first_data_row
         first_t = self.target.first_data_row
         changes = []
-        # Built without validation: every field comes from this module's own typed values.
+        # Built without validation (`trusted`): every field comes from this module's own typed values.
         for kind, pair, b, t, score, moved, _ in rows.iter_rows():
             if kind == "pair":
                 changed = cells.get(pair, [])
-                change = RowChange.model_construct(
+                change = trusted(
+                    RowChange,
                     kind="modified" if changed else "moved",
                     baseline_row=first_b + b,
                     target_row=first_t + t,
@@ -262,7 +264,8 @@ class TableDiff:
         cells: dict[int, list[CellChange]] = {}
         values = self.cell_values().select("pair", "column", "baseline_cell", "target_cell", "old", "new")
         for pair, column, baseline_cell, target_cell, old, new in values.iter_rows():
-            change = CellChange.model_construct(
+            change = trusted(
+                CellChange,
                 column=column, baseline_cell=baseline_cell, target_cell=target_cell, old=old, new=new
             )
             if pair in cells:
@@ -296,7 +299,8 @@ def _whole_rows(table: Table, indices: pl.Series) -> dict[int, dict[str, str]]:
 
 
 def _whole_row(kind: str, baseline_row: int | None, target_row: int | None, values: dict[str, str]) -> RowChange:
-    return RowChange.model_construct(
+    return trusted(
+        RowChange,
         kind=kind,
         baseline_row=baseline_row,
         target_row=target_row,

@@ -12,6 +12,8 @@ from itertools import combinations
 
 import polars as pl
 
+from docdiff.diff.align import has_duplicates
+
 MIN_KEY_OVERLAP = 0.5
 OVERLAP_MARGIN = 0.05
 # Identifiers are short; a unique free-text column (a description) is not a key.
@@ -34,7 +36,7 @@ def _identifies_rows(frame: pl.DataFrame, columns: list[str]) -> bool:
         return False
     if selected.select(pl.max_horizontal(pl.all().str.len_chars().max())).item() > MAX_KEY_CHARS:
         return False
-    return selected.n_unique() == frame.height
+    return not has_duplicates(selected, columns)
 
 
 def _overlap(left: pl.DataFrame, right: pl.DataFrame, columns: list[str]) -> float:

@@ -117,6 +117,11 @@
       "result.moved_only": "内容未变，行的位置移动了。",
       "result.blank_row": "（空行）",
       "result.similarity": "相似度 {percent}%",
+      "result.sheet": "工作表：{sheet}",
+      "result.sheet_pair": "工作表：{baseline} → {target}",
+      "result.sheet_no_differences": "这张工作表的两个版本没有差异。",
+      "result.sheets_added": "新增工作表",
+      "result.sheets_removed": "删除工作表",
       "side.baseline": "基线",
       "side.target": "目标",
       "summary.rows_added": "新增行",
@@ -248,6 +253,11 @@
       "result.moved_only": "Same content; the row moved.",
       "result.blank_row": "(blank row)",
       "result.similarity": "{percent}% similar",
+      "result.sheet": "Sheet: {sheet}",
+      "result.sheet_pair": "Sheet: {baseline} → {target}",
+      "result.sheet_no_differences": "The two versions of this sheet have no differences.",
+      "result.sheets_added": "Sheets added",
+      "result.sheets_removed": "Sheets removed",
       "side.baseline": "Baseline",
       "side.target": "Target",
       "summary.rows_added": "Rows added",
@@ -354,37 +364,32 @@
     errorLangNote: $("#error-lang-note"),
     retry: $("#retry"),
     result: $("#result"),
-    resultMeta: $("#result-meta"),
-    summary: $("#summary"),
-    noDifferences: $("#no-differences"),
-    titleChange: $("#title-change"),
-    titleOld: $("#title-old"),
-    titleNew: $("#title-new"),
-    columnsChange: $("#columns-change"),
-    columnsAddedLine: $("#columns-added-line"),
-    columnsAdded: $("#columns-added"),
-    columnsRemovedLine: $("#columns-removed-line"),
-    columnsRemoved: $("#columns-removed"),
-    columnsRenamed: $("#columns-renamed"),
-    columnsMovedLine: $("#columns-moved-line"),
-    columnsMoved: $("#columns-moved"),
-    changesBlock: $("#changes-block"),
-    kindFilter: $("#kind-filter"),
-    shownCount: $("#shown-count"),
-    movedNote: $("#moved-note"),
-    changesBody: $("#changes tbody"),
-    emptyFilter: $("#empty-filter"),
-    showAll: $("#show-all"),
+    sheetsChange: $("#sheets-change"),
+    sheetsAddedLine: $("#sheets-added-line"),
+    sheetsAdded: $("#sheets-added"),
+    sheetsRemovedLine: $("#sheets-removed-line"),
+    sheetsRemoved: $("#sheets-removed"),
+    primarySheet: $("#primary-sheet"),
+    otherSheets: $("#other-sheets"),
     downloadJson: $("#download-json"),
   };
+
+  // A copy of the primary sheet's block, taken before anything is rendered
+  // into it, for the blocks of the other sheets. The ids stay on the primary
+  // block only, and the copies are found by their data-part attributes.
+  const SHEET_TEMPLATE = elements.primarySheet.cloneNode(true);
+  SHEET_TEMPLATE.removeAttribute("id");
+  for (const element of SHEET_TEMPLATE.querySelectorAll("[id]")) {
+    element.removeAttribute("id");
+  }
 
   const state = {
     lang: "zh-CN",
     job: null, // the current or last job, see createJob()
     result: null, // {jobId, payload} of the last successful job
     error: null, // the error object shown in #error
-    filter: "all",
-    showAll: false,
+    primaryView: createSheetView(elements.primarySheet),
+    otherViews: null, // one sheet view per entry of other_sheets, built by renderResult()
   };
 
   // --- Text ------------------------------------------------------------------
@@ -420,15 +425,7 @@
     state.lang = lang;
     document.documentElement.lang = lang;
     document.title = t("title");
-    for (const element of document.querySelectorAll("[data-i18n]")) {
-      element.textContent = t(element.dataset.i18n);
-    }
-    for (const element of document.querySelectorAll("[data-i18n-placeholder]")) {
-      element.placeholder = t(element.dataset.i18nPlaceholder);
-    }
-    for (const element of document.querySelectorAll("[data-i18n-aria-label]")) {
-      element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
-    }
+    translateStaticText(document);
     for (const button of document.querySelectorAll("#lang-switch button")) {
       button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
     }
@@ -441,6 +438,19 @@
     }
     if (state.result) {
       renderResult();
+    }
+  }
+
+  // Set the text, placeholders and labels that the markup names by catalog key.
+  function translateStaticText(root) {
+    for (const element of root.querySelectorAll("[data-i18n]")) {
+      element.textContent = t(element.dataset.i18n);
+    }
+    for (const element of root.querySelectorAll("[data-i18n-placeholder]")) {
+      element.placeholder = t(element.dataset.i18nPlaceholder);
+    }
+    for (const element of root.querySelectorAll("[data-i18n-aria-label]")) {
+      element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
     }
   }
 
@@ -866,8 +876,9 @@
     finishJob(job, "done", data.elapsed_ms);
     job.progress = 1;
     state.result = { jobId: job.id, payload: data.result };
-    state.filter = "all";
-    state.showAll = false;
+    state.primaryView.filter = "all";
+    state.primaryView.showAll = false;
+    state.otherViews = null;
     renderStages();
     renderProgress();
     renderResult();
@@ -1219,52 +1230,151 @@
 
   // --- Rendering: result -----------------------------------------------------------
 
+  // The parts of one sheet's block, with that block's own filter state.
+  // `root` is #primary-sheet or a copy of SHEET_TEMPLATE.
+  function createSheetView(root) {
+    const part = (name) => root.querySelector(`[data-part="${name}"]`);
+    const view = {
+      root,
+      sheet: null, // the DiffResult shown in this block
+      filter: "all",
+      showAll: false,
+      heading: part("heading"),
+      meta: part("meta"),
+      summary: part("summary"),
+      noDifferences: part("no-differences"),
+      titleChange: part("title-change"),
+      titleOld: part("title-old"),
+      titleNew: part("title-new"),
+      columnsChange: part("columns-change"),
+      columnsAddedLine: part("columns-added-line"),
+      columnsAdded: part("columns-added"),
+      columnsRemovedLine: part("columns-removed-line"),
+      columnsRemoved: part("columns-removed"),
+      columnsRenamed: part("columns-renamed"),
+      columnsMovedLine: part("columns-moved-line"),
+      columnsMoved: part("columns-moved"),
+      changesBlock: part("changes-block"),
+      kindFilter: part("kind-filter"),
+      shownCount: part("shown-count"),
+      movedNote: part("moved-note"),
+      changesBody: part("changes-body"),
+      emptyFilter: part("empty-filter"),
+      showAllButton: part("show-all"),
+    };
+    view.showAllButton.addEventListener("click", () => {
+      view.showAll = true;
+      renderChanges(view);
+    });
+    return view;
+  }
+
+  function createOtherSheetView() {
+    const root = SHEET_TEMPLATE.cloneNode(true);
+    translateStaticText(root);
+    return createSheetView(root);
+  }
+
+  // Show the primary sheet, the sheets added and removed, and one block per
+  // other matched sheet. A result without other sheets, such as a CSV
+  // result, shows the primary sheet alone and without a heading.
   function renderResult() {
     const payload = state.result.payload;
-    const summary = payload.summary || {};
+    const otherSheets = payload.other_sheets || [];
+    const sheetsAdded = payload.sheets_added || [];
+    const sheetsRemoved = payload.sheets_removed || [];
+    const multiSheet = otherSheets.length + sheetsAdded.length + sheetsRemoved.length > 0;
     elements.result.hidden = false;
 
-    renderResultMeta(payload);
-    renderSummary(summary);
+    renderSheetListChanges(sheetsAdded, sheetsRemoved);
+    renderSheet(state.primaryView, payload, multiSheet);
+
+    // The blocks are built once per result, so a language switch keeps each block's filter.
+    if (state.otherViews === null) {
+      state.otherViews = otherSheets.map(createOtherSheetView);
+      elements.otherSheets.replaceChildren(...state.otherViews.map((view) => view.root));
+    }
+    otherSheets.forEach((sheet, index) => renderSheet(state.otherViews[index], sheet, true));
+  }
+
+  function renderSheetListChanges(added, removed) {
+    elements.sheetsChange.hidden = added.length + removed.length === 0;
+    elements.sheetsAddedLine.hidden = added.length === 0;
+    elements.sheetsRemovedLine.hidden = removed.length === 0;
+    fillChips(elements.sheetsAdded, added, "added");
+    fillChips(elements.sheetsRemoved, removed, "removed");
+  }
+
+  // Fill one sheet's block from `sheet`, a DiffResult. With `multiSheet` the
+  // block is one of several sheets, so it gets the sheet's name as its heading.
+  function renderSheet(view, sheet, multiSheet) {
+    const summary = sheet.summary || {};
+    view.sheet = sheet;
+
+    view.heading.hidden = !multiSheet;
+    view.heading.textContent = multiSheet ? describeSheet(sheet) : "";
+    renderResultMeta(view, sheet);
+    renderSummary(view, summary);
 
     const titleChanged = Boolean(summary.title_changed);
-    elements.titleChange.hidden = !titleChanged;
+    view.titleChange.hidden = !titleChanged;
     if (titleChanged) {
-      showTitle(elements.titleOld, payload.baseline && payload.baseline.title);
-      showTitle(elements.titleNew, payload.target && payload.target.title);
+      showTitle(view.titleOld, sheet.baseline && sheet.baseline.title);
+      showTitle(view.titleNew, sheet.target && sheet.target.title);
     }
 
-    const columnsChanged = renderColumnChanges(payload);
+    const columnsChanged = renderColumnChanges(view, sheet);
 
-    const changes = payload.changes || [];
+    const changes = sheet.changes || [];
     const hasDifferences = changes.length > 0 || titleChanged || columnsChanged;
-    elements.noDifferences.hidden = hasDifferences;
-    elements.changesBlock.hidden = changes.length === 0;
+    view.noDifferences.hidden = hasDifferences;
+    // Another sheet may differ, so the message speaks of this sheet only.
+    view.noDifferences.textContent = t(multiSheet ? "result.sheet_no_differences" : "result.no_differences");
+    view.changesBlock.hidden = changes.length === 0;
     // A modified row that also moved counts under both 修改 and 移动.
-    elements.movedNote.hidden = !changes.some((change) => change.kind === "modified" && change.moved);
-    renderFilter(changes);
-    renderChanges(changes);
+    view.movedNote.hidden = !changes.some((change) => change.kind === "modified" && change.moved);
+    renderFilter(view);
+    renderChanges(view);
+  }
+
+  // Return the heading of a sheet's block: its name, or both names when the
+  // two sides name it differently. A side without a sheet name, such as a CSV
+  // file, is named by its source.
+  function describeSheet(sheet) {
+    const baselineName = sheetName(sheet.baseline);
+    const targetName = sheetName(sheet.target);
+    if (baselineName === targetName) {
+      return t("result.sheet", { sheet: baselineName });
+    }
+    return t("result.sheet_pair", { baseline: baselineName, target: targetName });
+  }
+
+  function sheetName(info) {
+    if (!info) {
+      return "";
+    }
+    return info.sheet ?? info.source ?? "";
   }
 
   // Fill the added, removed, renamed and moved column lines, and return
   // whether any column changed.
-  function renderColumnChanges(payload) {
-    const added = payload.columns_added || [];
-    const removed = payload.columns_removed || [];
-    const renamed = payload.columns_renamed || [];
-    const moved = payload.columns_moved || [];
+  function renderColumnChanges(view, sheet) {
+    const added = sheet.columns_added || [];
+    const removed = sheet.columns_removed || [];
+    const renamed = sheet.columns_renamed || [];
+    const moved = sheet.columns_moved || [];
 
-    elements.columnsAddedLine.hidden = added.length === 0;
-    elements.columnsRemovedLine.hidden = removed.length === 0;
-    elements.columnsRenamed.hidden = renamed.length === 0;
-    elements.columnsMovedLine.hidden = moved.length === 0;
-    fillChips(elements.columnsAdded, added, "added");
-    fillChips(elements.columnsRemoved, removed, "removed");
-    elements.columnsRenamed.replaceChildren(...renamed.map(renderColumnRename));
-    fillChips(elements.columnsMoved, moved, "moved");
+    view.columnsAddedLine.hidden = added.length === 0;
+    view.columnsRemovedLine.hidden = removed.length === 0;
+    view.columnsRenamed.hidden = renamed.length === 0;
+    view.columnsMovedLine.hidden = moved.length === 0;
+    fillChips(view.columnsAdded, added, "added");
+    fillChips(view.columnsRemoved, removed, "removed");
+    view.columnsRenamed.replaceChildren(...renamed.map(renderColumnRename));
+    fillChips(view.columnsMoved, moved, "moved");
 
     const changed = added.length + removed.length + renamed.length + moved.length > 0;
-    elements.columnsChange.hidden = !changed;
+    view.columnsChange.hidden = !changed;
     return changed;
   }
 
@@ -1297,10 +1407,10 @@
     element.textContent = title || t("result.no_title");
   }
 
-  function renderResultMeta(payload) {
+  function renderResultMeta(view, sheet) {
     const parts = [];
     for (const side of ["baseline", "target"]) {
-      const info = payload[side];
+      const info = sheet[side];
       if (info) {
         parts.push(t("result.sheet_info", {
           side: t(`side.${side}`),
@@ -1310,8 +1420,8 @@
         }));
       }
     }
-    parts.push(describeKey(payload));
-    elements.resultMeta.textContent = parts.join("  |  ");
+    parts.push(describeKey(sheet));
+    view.meta.textContent = parts.join("  |  ");
   }
 
   // A payload without key_source comes from a service older than automatic
@@ -1325,7 +1435,7 @@
     return t(`result.key_${source}`, { key: key.join(", ") });
   }
 
-  function renderSummary(summary) {
+  function renderSummary(view, summary) {
     const cards = SUMMARY_COUNTS.map(([name, tone]) => {
       const card = document.createElement("div");
       card.className = "count-card";
@@ -1344,7 +1454,7 @@
       card.append(number, label);
       return card;
     });
-    elements.summary.replaceChildren(...cards);
+    view.summary.replaceChildren(...cards);
   }
 
   function fillChips(container, names, tone) {
@@ -1366,12 +1476,13 @@
     return change.kind === filter;
   }
 
-  function renderFilter(changes) {
+  function renderFilter(view) {
+    const changes = view.sheet.changes || [];
     const buttons = ["all", ...KINDS].map((filter) => {
       const button = document.createElement("button");
       button.type = "button";
       button.dataset.filter = filter;
-      button.setAttribute("aria-pressed", String(state.filter === filter));
+      button.setAttribute("aria-pressed", String(view.filter === filter));
       const count = changes.filter((change) => matchesFilter(change, filter)).length;
       const label = document.createElement("span");
       label.textContent = t(filter === "all" ? "filter.all" : `kind.${filter}`);
@@ -1380,29 +1491,30 @@
       number.textContent = formatNumber(count);
       button.append(label, number);
       button.addEventListener("click", () => {
-        state.filter = filter;
-        state.showAll = false;
-        renderFilter(changes);
-        renderChanges(changes);
+        view.filter = filter;
+        view.showAll = false;
+        renderFilter(view);
+        renderChanges(view);
       });
       return button;
     });
-    elements.kindFilter.replaceChildren(...buttons);
+    view.kindFilter.replaceChildren(...buttons);
   }
 
-  function renderChanges(changes) {
-    const filtered = changes.filter((change) => matchesFilter(change, state.filter));
-    const limit = state.showAll ? filtered.length : Math.min(filtered.length, INITIAL_ROW_LIMIT);
+  function renderChanges(view) {
+    const changes = view.sheet.changes || [];
+    const filtered = changes.filter((change) => matchesFilter(change, view.filter));
+    const limit = view.showAll ? filtered.length : Math.min(filtered.length, INITIAL_ROW_LIMIT);
     const fragment = document.createDocumentFragment();
     for (let index = 0; index < limit; index += 1) {
       fragment.append(renderChangeRow(filtered[index]));
     }
-    elements.changesBody.replaceChildren(fragment);
+    view.changesBody.replaceChildren(fragment);
 
-    elements.emptyFilter.hidden = filtered.length > 0;
-    elements.shownCount.textContent = t("result.shown", { shown: formatNumber(limit), total: formatNumber(filtered.length) });
-    elements.showAll.hidden = limit >= filtered.length;
-    elements.showAll.textContent = t("result.show_all", { count: formatNumber(filtered.length) });
+    view.emptyFilter.hidden = filtered.length > 0;
+    view.shownCount.textContent = t("result.shown", { shown: formatNumber(limit), total: formatNumber(filtered.length) });
+    view.showAllButton.hidden = limit >= filtered.length;
+    view.showAllButton.textContent = t("result.show_all", { count: formatNumber(filtered.length) });
   }
 
   function renderChangeRow(change) {
@@ -1564,10 +1676,6 @@
       if (elements.remember.checked) {
         syncRememberedCookie();
       }
-    });
-    elements.showAll.addEventListener("click", () => {
-      state.showAll = true;
-      renderChanges(state.result.payload.changes || []);
     });
     elements.downloadJson.addEventListener("click", downloadResult);
     for (const button of document.querySelectorAll("#lang-switch button")) {
