@@ -27,10 +27,12 @@ RENAME_MIN_OVERLAP = 0.5
 # Columns with fewer distinct values than this need the same position to count as renamed.
 FEW_DISTINCT_VALUES = 5
 # Agreement over aligned rows that makes two unpaired columns one renamed
-# column: the share of equal cells, and Cohen's kappa, that share measured
-# against the agreement two unrelated columns of these values would reach.
-RENAME_MIN_ROW_SHARE = 0.5
-RENAME_MIN_KAPPA = 0.5
+# column, as (share of equal cells, Cohen's kappa) minimums; either pair
+# suffices. Kappa measures the share against the agreement two unrelated
+# columns of the same values would reach by chance. The first pair admits
+# a column dominated by one value (`已完成` in most rows), whose chance
+# agreement is high; the second a column edited in many rows.
+RENAME_AGREEMENT = ((0.8, 0.2), (0.5, 0.5))
 
 
 @dataclass
@@ -91,11 +93,10 @@ def renames_by_rows(
     """Find more renames among the columns still unpaired, once rows are aligned.
 
     A removed and an added column are the same column renamed when, over
-    the aligned pairs of rows (`b`, `t`) non-empty on either side, their
-    cells are equal after trimming in at least `RENAME_MIN_ROW_SHARE` of
-    the rows and their agreement beyond chance (Cohen's kappa) is at least
-    `RENAME_MIN_KAPPA`, so two unrelated yes/no columns that agree half
-    the time by chance stay apart. This finds what value overlap cannot: a
+    the aligned pairs of rows (`b`, `t`) non-empty on either side, the
+    share of rows whose cells are equal after trimming and the agreement
+    beyond chance (Cohen's kappa) reach one of `RENAME_AGREEMENT`, so two
+    unrelated yes/no columns that agree half the time by chance stay apart. This finds what value overlap cannot: a
     renamed yes/no column whose neighbours moved or were dropped.
     """
     if not columns.removed or not columns.added or rows.height == 0:
@@ -106,7 +107,7 @@ def renames_by_rows(
     for b in columns.removed:
         for t in columns.added:
             share, kappa = _agreement(left[b], right[t])
-            if share >= RENAME_MIN_ROW_SHARE and kappa >= RENAME_MIN_KAPPA:
+            if any(share >= min_share and kappa >= min_kappa for min_share, min_kappa in RENAME_AGREEMENT):
                 candidates.append((-share, baseline.columns.index(b), b, t))
     found = []
     used_b: set[str] = set()
