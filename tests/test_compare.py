@@ -522,10 +522,10 @@ def test_rarity_weights():
 def test_similarity_counts_rare_values_more():
     import polars as pl
 
-    from docdiff.diff.align import RowWeights, similarity
+    from docdiff.diff.align import Rows, RowWeights, similarity
 
-    baseline = pl.DataFrame({"name": ["Zed", "Amy"], "team": ["ops", "ops"]})
-    target = pl.DataFrame({"name": ["Zed", "Bob"], "team": ["dev", "ops"]})
+    baseline = Rows.whole(pl.DataFrame({"name": ["Zed", "Amy"], "team": ["ops", "ops"]}))
+    target = Rows.whole(pl.DataFrame({"name": ["Zed", "Bob"], "team": ["dev", "ops"]}))
     weights_b = RowWeights.of(baseline, [0, 1])
     weights_t = RowWeights.of(target, [0, 1])
     pairs_b = pl.Series([0, 0], dtype=pl.UInt32)

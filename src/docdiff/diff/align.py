@@ -42,26 +42,14 @@ SIMILARITY_BATCH = 100_000
 # sides are paired at once when at least this share of their cells is equal.
 SAME_PLACE_SHARE = 0.8
 
+# Seed of the second row hash that confirms an exact match.
+CHECK_SEED = 20_251_204
+
 PAIR_SCHEMA = {"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64}
 
 
-def first_empty_pairs() -> pl.DataFrame:
-    """Return an empty frame of matched pairs."""
-    return pl.DataFrame(schema=PAIR_SCHEMA)
-
-
-def align_by_key(
-    baseline: pl.DataFrame,
-    target: pl.DataFrame,
-    key: list[str],
-    threshold: float | None = None,
-    tolerance: float = 0.0,
-) -> pl.DataFrame:
-    """Match rows with equal key values; duplicate keys are matched in order of appearance.
-
-    With a `threshold`, rows whose key matched nothing are then paired by
-    similarity, so a row whose key cell was edited is one modified row.
-    """
+def align_by_key(baseline: pl.DataFrame, target: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Match rows with equal key values; duplicate keys are matched in order of appearance."""
     left = baseline.select(key)
     right = target.select(key)
     if has_duplicates(left, key) or has_duplicates(right, key):
@@ -72,12 +60,9 @@ def align_by_key(
         left = left.with_row_index("b")
         right = right.with_row_index("t")
         on = key
-    joined = left.join(right, on=on, how="inner").select(
+    return left.join(right, on=on, how="inner").select(
         pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.lit(None, pl.Float64).alias("similarity")
     )
-    if threshold is None:
-        return joined
-    return pair_leftovers(baseline, target, joined, threshold, tolerance)
 
 
 def has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
@@ -99,20 +84,45 @@ def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl
     )
 
 
+@dataclass
+class Rows:
+    """Some rows of one side: their cells, and their indices in the whole table.
+
+    Pairing works on the rows left over after the exact matches, which are
+    few when the sides are similar, so it keeps only those rows, normalised,
+    and looks rows up by their index in the whole table.
+    """
+
+    frame: pl.DataFrame
+    index: pl.Series  # UInt32, ascending: table index of each row of `frame`
+
+    @classmethod
+    def whole(cls, frame: pl.DataFrame) -> "Rows":
+        return cls(frame, pl.int_range(0, frame.height, dtype=pl.UInt32, eager=True))
+
+    @property
+    def columns(self) -> list[str]:
+        return self.frame.columns
+
+    def at(self, rows: pl.Series | list[int]) -> pl.DataFrame:
+        """Return the cells of the rows with these table indices, each of which must be held here."""
+        return self.frame[self.index.search_sorted(pl.Series(rows, dtype=pl.UInt32))]
+
+
 def pair_leftovers(
-    baseline: pl.DataFrame, target: pl.DataFrame, anchors: pl.DataFrame, threshold: float, tolerance: float = 0.0
+    baseline: Rows, target: Rows, anchors: pl.DataFrame, threshold: float, tolerance: float = 0.0
 ) -> pl.DataFrame:
+    """Pair the held rows that no anchor holds, and return the anchors with those pairs.
+
+    `anchors` covers the whole tables, so it also gives the gaps the
+    leftover rows sit in.
+    """
     anchors = anchors.sort("b")
     skeleton = anchors.filter(longest_increasing_mask(anchors["t"]))
-    left_b = unmatched(baseline.height, anchors["b"])
-    left_t = unmatched(target.height, anchors["t"])
+    left_b = unmatched_among(baseline.index.to_list(), anchors["b"])
+    left_t = unmatched_among(target.index.to_list(), anchors["t"])
     paired = pair_by_similarity(baseline, target, left_b, left_t, skeleton, threshold, tolerance)
     return pl.concat([anchors, paired]).sort("b")
-
-
-def unmatched(height: int, matched: pl.Series) -> list[int]:
-    indices = pl.Series("index", range(height), dtype=pl.UInt32)
-    return indices.filter(~indices.is_in(matched.implode())).to_list()
 
 
 def exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -127,25 +137,18 @@ def exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[st
         joined = left.join(right, on=["_row", "_occurrence"], how="inner").sort("b")
     else:
         joined = left.join(right, on="_row", how="inner").sort("b")
-    # A hash collision would pair two different rows; the equality check
-    # below drops such pairs, so they fall through to similarity pairing.
+    # A collision of that hash would pair two different rows, so a second,
+    # independently seeded hash must agree too; a pair it drops falls through
+    # to similarity pairing. Two collisions at once are about as likely as
+    # one in 10^38 pairs, and hashing is far cheaper than gathering every
+    # matched row to compare its cells.
     if joined.height:
-        equal = _equal_cells(baseline, target, joined["b"], joined["t"]) == len(columns)
-        joined = joined.filter(equal)
+        check_b = baseline.select(columns).hash_rows(seed=CHECK_SEED).gather(joined["b"])
+        check_t = target.select(columns).hash_rows(seed=CHECK_SEED).gather(joined["t"])
+        joined = joined.filter(check_b == check_t)
     return joined.select(
         pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.lit(None, pl.Float64).alias("similarity")
     )
-
-
-def _equal_cells(
-    baseline: pl.DataFrame, target: pl.DataFrame, b: pl.Series, t: pl.Series
-) -> pl.Series:
-    left = baseline[b]
-    right = target[t]
-    counts = pl.DataFrame(
-        {name: (left[name] == right[name]).cast(pl.UInt32) for name in baseline.columns}
-    )
-    return counts.sum_horizontal()
 
 
 def rarity_weights(frame: pl.DataFrame) -> pl.DataFrame:
@@ -166,24 +169,22 @@ def rarity_weights(frame: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass
 class RowWeights:
-    """Rarity weights of some rows of one side, with the position of each row among them."""
+    """Rarity weights of some rows of one side, counted among those rows."""
 
-    weights: pl.DataFrame
-    position: pl.Series  # full height; row index -> row of `weights`
+    weights: Rows
 
     @classmethod
-    def of(cls, frame: pl.DataFrame, rows: list[int]) -> "RowWeights":
-        position = pl.Series([None] * frame.height, dtype=pl.UInt32)
-        position.scatter(rows, pl.Series(range(len(rows)), dtype=pl.UInt32))
-        return cls(rarity_weights(frame[rows]), position)
+    def of(cls, side: Rows, rows: list[int]) -> "RowWeights":
+        """Weigh the rows with these table indices (ascending) among themselves."""
+        return cls(Rows(rarity_weights(side.at(rows)), pl.Series(rows, dtype=pl.UInt32)))
 
     def gather(self, rows: pl.Series) -> pl.DataFrame:
-        return self.weights[self.position.gather(rows)]
+        return self.weights.at(rows)
 
 
 def similarity(
-    baseline: pl.DataFrame,
-    target: pl.DataFrame,
+    baseline: Rows,
+    target: Rows,
     b: pl.Series,
     t: pl.Series,
     weights_b: RowWeights,
@@ -197,8 +198,8 @@ def similarity(
     weights, so sharing a rare value counts more. Numbers within `tolerance`
     are equal. Pairs with no non-empty cell at all score 1.
     """
-    left = baseline[b]
-    right = target[t]
+    left = baseline.at(b)
+    right = target.at(t)
     gathered_b = weights_b.gather(b)
     gathered_t = weights_t.gather(t)
     equal_count, used_count, equal_weight, total_weight = [], [], [], []
@@ -220,8 +221,8 @@ def similarity(
 
 
 def pair_by_similarity(
-    baseline: pl.DataFrame,
-    target: pl.DataFrame,
+    baseline: Rows,
+    target: Rows,
     left_b: list[int],
     left_t: list[int],
     skeleton: pl.DataFrame,
@@ -278,8 +279,8 @@ def pair_by_similarity(
 
 
 def _pair_same_place(
-    baseline: pl.DataFrame,
-    target: pl.DataFrame,
+    baseline: Rows,
+    target: Rows,
     left_b: list[int],
     left_t: list[int],
     skeleton: pl.DataFrame,
@@ -315,11 +316,9 @@ def unmatched_among(rows: list[int], matched: pl.Series) -> list[int]:
     return candidates.filter(~candidates.is_in(matched.implode())).to_list()
 
 
-def _candidates_by_value(
-    baseline: pl.DataFrame, target: pl.DataFrame, left_b: list[int], left_t: list[int]
-) -> pl.DataFrame:
-    left = baseline[left_b].with_columns(pl.Series("b", left_b, pl.UInt32))
-    right = target[left_t].with_columns(pl.Series("t", left_t, pl.UInt32))
+def _candidates_by_value(baseline: Rows, target: Rows, left_b: list[int], left_t: list[int]) -> pl.DataFrame:
+    left = baseline.at(left_b).with_columns(pl.Series("b", left_b, pl.UInt32))
+    right = target.at(left_t).with_columns(pl.Series("t", left_t, pl.UInt32))
     parts = []
     for name in baseline.columns:
         values_b = left.select("b", pl.col(name).alias("value")).filter(pl.col("value") != "")

@@ -12,14 +12,7 @@ from typing import Literal
 
 import polars as pl
 
-from docdiff.diff.align import (
-    align_by_key,
-    exact_anchors,
-    first_empty_pairs,
-    longest_increasing_mask,
-    pair_leftovers,
-    unmatched,
-)
+from docdiff.diff.align import Rows, align_by_key, exact_anchors, longest_increasing_mask, pair_leftovers
 from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns, renames_by_rows
 from docdiff.diff.keys import find_key
 from docdiff.diff.load import Table, column_letter
@@ -57,24 +50,6 @@ def cells_to_compare(table: Table, columns: list[str]) -> pl.DataFrame:
     if not columns:
         return pl.DataFrame(schema={})
     return table.data.select(pl.col(name).alias(f"k{i}") for i, name in enumerate(columns))
-
-
-def with_values_normalized(frame: pl.DataFrame, rows: list[int], options: CompareOptions) -> pl.DataFrame:
-    """Return `frame` with every normalisation rule applied to `rows` only.
-
-    Rows that matched as text need no rules, so alignment runs them only on
-    the rows left over, which are few when the sides are similar.
-    """
-    if not rows or not frame.columns:
-        return frame
-    indices = pl.Series(rows, dtype=pl.UInt32)
-    normalized = value_frame(frame[indices], options)
-    columns = []
-    for name in frame.columns:
-        column = frame[name].clone()
-        column.scatter(indices, normalized[name])
-        columns.append(column)
-    return pl.DataFrame(columns)
 
 
 def sheet_info(table: Table) -> SheetInfo:
@@ -360,32 +335,33 @@ def _align_rows(
     """Match rows as text first, then again with the value rules on the rows left over.
 
     A user's key is strict: rows whose key matches nothing are removed or
-    added. Otherwise rows left over are paired by similarity.
+    added. Otherwise rows left over are paired by similarity. Rows that
+    matched as text need no rules, so only the rows left over, few when the
+    sides are similar, are normalised.
     """
     first = align_by_key(left, right, key) if key else exact_anchors(left, right, left.columns)
-    rest_b = unmatched(left.height, first["b"])
-    rest_t = unmatched(right.height, first["t"])
-    left = with_values_normalized(left, rest_b, options)
-    right = with_values_normalized(right, rest_t, options)
-    second = _match_subsets(left, right, rest_b, rest_t, key)
+    rest_b = _unmatched_series(left.height, first["b"])
+    rest_t = _unmatched_series(right.height, first["t"])
+    if rest_b.len() == 0 or rest_t.len() == 0:
+        return first.sort("b")
+    # A user's key needs only its own columns normalised; pairing needs them all.
+    columns = key if key_source == "user" else left.columns
+    rows_b = Rows(value_frame(left[rest_b].select(columns), options), rest_b)
+    rows_t = Rows(value_frame(right[rest_t].select(columns), options), rest_t)
+    second = _match_rows(rows_b, rows_t, key)
     anchors = pl.concat([first, second]) if second.height else first
     if key_source == "user":
         return anchors.sort("b")
-    return pair_leftovers(left, right, anchors, options.similarity_threshold, options.numeric_tolerance).sort("b")
+    return pair_leftovers(rows_b, rows_t, anchors, options.similarity_threshold, options.numeric_tolerance).sort("b")
 
 
-def _match_subsets(
-    left: pl.DataFrame, right: pl.DataFrame, rows_b: list[int], rows_t: list[int], key: list[str]
-) -> pl.DataFrame:
-    """Match the given rows of each side exactly (by key, or by all cells) and return original indices."""
-    if not rows_b or not rows_t:
-        return first_empty_pairs()
-    subset_b = left[rows_b]
-    subset_t = right[rows_t]
-    pairs = align_by_key(subset_b, subset_t, key) if key else exact_anchors(subset_b, subset_t, left.columns)
-    index_b = pl.Series(rows_b, dtype=pl.UInt32)
-    index_t = pl.Series(rows_t, dtype=pl.UInt32)
-    return pairs.with_columns(b=index_b.gather(pairs["b"]), t=index_t.gather(pairs["t"]))
+def _match_rows(rows_b: Rows, rows_t: Rows, key: list[str]) -> pl.DataFrame:
+    """Match held rows exactly (by key, or by all cells) and return their table indices."""
+    if key:
+        pairs = align_by_key(rows_b.frame, rows_t.frame, key)
+    else:
+        pairs = exact_anchors(rows_b.frame, rows_t.frame, rows_b.columns)
+    return pairs.with_columns(b=rows_b.index.gather(pairs["b"]), t=rows_t.index.gather(pairs["t"]))
 
 
 def _changed_cells(

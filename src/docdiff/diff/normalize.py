@@ -30,6 +30,7 @@ _NUMBER = r"^[+-]?[¥$€]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?%?$"
 # Doubles hold 15 significant decimal digits exactly.
 MAX_NUMERIC_DIGITS = 15
 DECIMALS = 10
+REPEAT_SAMPLE = 1000
 
 
 def stars_to_number(cell: pl.Expr) -> pl.Expr:
@@ -70,8 +71,8 @@ def numeric_value(cell: pl.Expr) -> pl.Expr:
 
 
 def canonical_number(cell: pl.Expr) -> pl.Expr:
-    value = numeric_value(cell)
-    return pl.when(value.is_not_null()).then(value.cast(pl.String)).otherwise(cell)
+    # `coalesce` evaluates the value once; `when(value...).then(value...)` evaluated it twice.
+    return pl.coalesce(numeric_value(cell).cast(pl.String), cell)
 
 
 # Cheap tests that a column may contain values a rule rewrites. A column
@@ -79,7 +80,7 @@ def canonical_number(cell: pl.Expr) -> pl.Expr:
 _MAY_HOLD = {
     "stars": "[★☆]",
     "dates": r"^[0-9]{4} ?[-/.年]",
-    "numbers": "^[+-]?[¥$€]?[0-9]",
+    "numbers": _NUMBER,
 }
 
 
@@ -118,11 +119,17 @@ def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
 
 
 def _apply_rules(cells: pl.Series, rules: list) -> pl.Series:
-    """Apply `rules` to one column; a column that repeats its values is rewritten once per value."""
+    """Apply `rules` to one column; a column that repeats its values is rewritten once per value.
+
+    Whether it repeats them is judged on its first `REPEAT_SAMPLE` cells:
+    finding the distinct values and mapping them back costs more than it
+    saves unless each value comes back about four times or more.
+    """
+    sample = cells.head(REPEAT_SAMPLE)
+    if sample.n_unique() * 4 > sample.len():
+        return _apply_rules_to_each(cells, rules)
     distinct = cells.unique().drop_nulls()
-    if distinct.len() * 2 <= cells.len():
-        return cells.replace(distinct, _apply_rules_to_each(distinct, rules))
-    return _apply_rules_to_each(cells, rules)
+    return cells.replace(distinct, _apply_rules_to_each(distinct, rules))
 
 
 def _apply_rules_to_each(cells: pl.Series, rules: list) -> pl.Series:
