@@ -260,14 +260,7 @@ def pair_by_similarity(
         .group_by("b", maintain_order=True)
         .head(CANDIDATES_PER_ROW)
     )
-    # Scored in batches: each batch gathers both rows of every candidate pair,
-    # so one pass over millions of candidates would hold all of them at once.
-    scores = pl.concat(
-        [
-            similarity(baseline, target, batch["b"], batch["t"], weights_b, weights_t, tolerance)
-            for batch in candidates.iter_slices(SIMILARITY_BATCH)
-        ]
-    ) if candidates.height else pl.DataFrame(schema={"share": pl.Float64, "weighted": pl.Float64})
+    scores = _scores(baseline, target, candidates, weights_b, weights_t, tolerance)
     candidates = candidates.with_columns(
         scores["weighted"], ((scores["share"] + scores["weighted"]) / 2).alias("similarity")
     ).filter((pl.col("similarity") >= threshold) & (pl.col("similarity") > 0))
@@ -284,8 +277,8 @@ def _pair_same_place(
     left_b: list[int],
     left_t: list[int],
     skeleton: pl.DataFrame,
-    weights_b: "RowWeights",
-    weights_t: "RowWeights",
+    weights_b: RowWeights,
+    weights_t: RowWeights,
     threshold: float,
     tolerance: float,
 ) -> pl.DataFrame:
@@ -299,15 +292,33 @@ def _pair_same_place(
     by_gap = _candidates_by_gap(left_b, left_t, skeleton, equal_gaps_only=True)
     if by_gap.height == 0:
         return pl.DataFrame(schema=PAIR_SCHEMA)
-    scores = pl.concat(
-        [
-            similarity(baseline, target, batch["b"], batch["t"], weights_b, weights_t, tolerance)
-            for batch in by_gap.iter_slices(SIMILARITY_BATCH)
-        ]
-    )
+    scores = _scores(baseline, target, by_gap, weights_b, weights_t, tolerance)
     combined = (scores["share"] + scores["weighted"]) / 2
     keep = (scores["share"] >= SAME_PLACE_SHARE) & (combined >= threshold) & (combined > 0)
     return by_gap.select("b", "t").with_columns(combined.alias("similarity")).filter(keep)
+
+
+def _scores(
+    baseline: Rows,
+    target: Rows,
+    pairs: pl.DataFrame,
+    weights_b: RowWeights,
+    weights_t: RowWeights,
+    tolerance: float,
+) -> pl.DataFrame:
+    """Return `share` and `weighted` (see `similarity`) of each (`b`, `t`) pair, scored in batches.
+
+    Each batch gathers both rows of every pair, so one pass over millions of
+    candidates would hold all of them at once.
+    """
+    if pairs.height == 0:
+        return pl.DataFrame(schema={"share": pl.Float64, "weighted": pl.Float64})
+    return pl.concat(
+        [
+            similarity(baseline, target, batch["b"], batch["t"], weights_b, weights_t, tolerance)
+            for batch in pairs.iter_slices(SIMILARITY_BATCH)
+        ]
+    )
 
 
 def unmatched_among(rows: list[int], matched: pl.Series) -> list[int]:

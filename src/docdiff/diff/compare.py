@@ -2,9 +2,11 @@
 
 Columns are matched by `columns` (names, then renames by content). Rows are
 aligned by the user's key, a key found by `keys`, or content (`align`).
-Every matched pair is then compared cell by cell, vectorised per column:
-as text first, then with the value rules on the cells that differ as text.
-Only the differences become Python objects.
+Pairs whose row hashes differ are then compared cell by cell, vectorised
+per column: as text first, then with the value rules on the cells that
+differ as text. `compare_tables` keeps the result in polars frames
+(`TableDiff`); only `TableDiff.to_result` turns the differences into
+Python objects, one per changed row and cell.
 """
 
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from docdiff.diff.model import (
     RowChange,
     SheetInfo,
     Summary,
+    gc_paused,
     trusted,
 )
 from docdiff.diff.normalize import numeric_value, value_frame
@@ -150,6 +153,8 @@ class TableDiff:
 
     def to_result(self) -> DiffResult:
         """Build the pydantic payload: one `RowChange` per changed row, in target order."""
+        with gc_paused():
+            changes = self._row_changes()
         return DiffResult(
             summary=self.summary(),
             baseline=sheet_info(self.baseline),
@@ -161,7 +166,7 @@ class TableDiff:
             columns_removed=self.columns.removed,
             columns_renamed=[ColumnRename(baseline=b, target=t) for b, t in self.columns.renamed],
             columns_moved=self.columns.moved,
-            changes=self._row_changes(),
+            changes=changes,
             options=self.options,
         )
 

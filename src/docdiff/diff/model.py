@@ -1,11 +1,37 @@
 """The diff payload: the pydantic models that the API, the CLI and the web page share."""
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Model = TypeVar("Model", bound=BaseModel)
 _set_attribute = object.__setattr__
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that hold no cycles.
+
+    Each collection scans every object built so far, which more than
+    doubled the time to build a payload of half a million objects.
+    Reference counting still frees them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@cache
+def _field_names(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
 
 
 def trusted(cls: type[Model], **values: object) -> Model:
@@ -16,13 +42,14 @@ def trusted(cls: type[Model], **values: object) -> Model:
     defaults field by field, at about three times the cost; here every
     field must be given.
     """
-    if len(values) != len(cls.model_fields):
-        missing = sorted(set(cls.model_fields) - set(values))
+    names = _field_names(cls)
+    if len(values) != len(names):
+        missing = sorted(set(names) - set(values))
         raise TypeError(f"{cls.__name__} needs every field; missing {missing}")
     model = cls.__new__(cls)
     # In field order, which is the order of the model's JSON.
-    _set_attribute(model, "__dict__", {name: values[name] for name in cls.model_fields})
-    _set_attribute(model, "__pydantic_fields_set__", set(values))
+    _set_attribute(model, "__dict__", {name: values[name] for name in names})
+    _set_attribute(model, "__pydantic_fields_set__", set(names))
     _set_attribute(model, "__pydantic_extra__", None)
     _set_attribute(model, "__pydantic_private__", None)
     return model

@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from docdiff.diff import CompareOptions, DiffResult, Table, diff_workbooks, load_sheets
+from docdiff.diff.model import gc_paused
 from docdiff.diff.report import render_daff_csv, render_xlsx
 from docdiff.download import BrowserPool, parse_cookies, resolve_profile
 from docdiff.download.browser import ExportedFile
@@ -157,21 +158,23 @@ class _JobRun:
 
         self.stage = "diff"
         await self.emit("diff", "started", "progress.diff.started")
-        result, reports = await asyncio.to_thread(self.compare, baseline, target)
+        result, reports, payload = await asyncio.to_thread(self.compare, baseline, target)
         self.job.reports = reports
         done = "progress.diff.done_title" if result.summary.title_changed else "progress.diff.done"
         await self.emit("diff", "done", done, changes=len(result.changes))
-        return result.model_dump(mode="json")
+        return payload
 
-    def compare(self, baseline: list[Table], target: list[Table]) -> tuple[DiffResult, dict[str, bytes]]:
-        """Diff the sheets and render the downloadable reports, off the event loop."""
+    def compare(self, baseline: list[Table], target: list[Table]) -> tuple[DiffResult, dict[str, bytes], dict]:
+        """Diff the sheets, render the downloadable reports and the JSON payload, off the event loop."""
         result, pairs = diff_workbooks(baseline, target, self.options())
         # The daff CSV holds one table, the primary sheet; the XLSX report has every matched sheet.
         reports = {
             "xlsx": render_xlsx(pairs, result, self.job.lang),
             "csv": render_daff_csv(*pairs[0], result).encode("utf-8"),
         }
-        return result, reports
+        with gc_paused():
+            payload = result.model_dump(mode="json")
+        return result, reports, payload
 
     def options(self) -> CompareOptions:
         return self.request.options
