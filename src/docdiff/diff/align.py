@@ -71,8 +71,6 @@ def has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
     Counting distinct hashes is several times faster than counting distinct
     rows; only equal hashes, a duplicate or a collision, need the exact count.
     """
-    if len(key) == 1:
-        return frame[key[0]].n_unique() < frame.height
     if frame.select(pl.struct(key).hash()).to_series().n_unique() == frame.height:
         return False
     return frame.select(key).n_unique() < frame.height

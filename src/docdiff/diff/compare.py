@@ -269,8 +269,11 @@ CHANGED_SCHEMA = {"pair": pl.UInt32, "column": pl.UInt32}
 
 
 def _unmatched_series(height: int, matched: pl.Series) -> pl.Series:
-    indices = pl.int_range(0, height, dtype=pl.UInt32, eager=True)
-    return indices.filter(~indices.is_in(matched.implode()))
+    """Return the indices below `height` that `matched` does not hold, ascending."""
+    taken = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
+    if matched.len():
+        taken.scatter(matched, True)
+    return (~taken).arg_true().cast(pl.UInt32)
 
 
 def _whole_rows(table: Table, indices: pl.Series) -> dict[int, dict[str, str]]:

@@ -32,6 +32,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 # Header detection looks only at the first records; a title block or header
 # deeper than this is treated as data.
 HEADER_SCAN_ROWS = 8
+# Rows checked before a whole column when looking for trailing empty columns.
+TOP_ROWS = 1000
 _DATE_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
 
 
@@ -244,13 +246,16 @@ def drop_trailing_empty(frame: pl.DataFrame) -> pl.DataFrame:
     """Drop empty columns at the right and empty rows at the bottom.
 
     Columns are checked from the right and rows from the bottom, so a sheet
-    without trailing blanks costs one column scan and a check of its last row.
+    without trailing blanks costs a check of the top of its last column and
+    of its last row.
     """
     if frame.width == 0 or frame.height == 0:
         return frame
     last_column = -1
     for position in range(frame.width - 1, -1, -1):
-        if frame.select(_used(pl.col(frame.columns[position])).any()).item():
+        column = pl.col(frame.columns[position])
+        # The top rows settle most columns without a scan of the whole column.
+        if frame.head(TOP_ROWS).select(_used(column).any()).item() or frame.select(_used(column).any()).item():
             last_column = position
             break
     if last_column < 0:
