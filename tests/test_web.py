@@ -921,6 +921,10 @@ async def test_workbook_shows_every_sheet(page, own_documents):
     await page.click("#submit")
     await expect_result(page)
 
+    # 1 change on 计划 and 2 on 人员: the count covers every sheet.
+    await expect(stage(page, "diff").locator(".stage-message")).to_have_text("比较完成：3 处变化")
+    # The service's own event counts the same.
+    await expect(page.locator("#event-log")).to_contain_text("比较完成：3 处变化")
     await expect(page.locator("#sheets-change")).to_be_visible()
     await expect(page.locator("#sheets-added .chip")).to_have_text(["新表"])
     await expect(page.locator("#sheets-removed .chip")).to_have_text(["旧表"])

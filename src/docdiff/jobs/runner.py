@@ -161,7 +161,8 @@ class _JobRun:
         result, reports, payload = await asyncio.to_thread(self.compare, baseline, target)
         self.job.reports = reports
         done = "progress.diff.done_title" if result.summary.title_changed else "progress.diff.done"
-        await self.emit("diff", "done", done, changes=len(result.changes))
+        changes = len(result.changes) + sum(len(sheet.changes) for sheet in result.other_sheets)
+        await self.emit("diff", "done", done, changes=changes)
         return payload
 
     def compare(self, baseline: list[Table], target: list[Table]) -> tuple[DiffResult, dict[str, bytes], dict]:

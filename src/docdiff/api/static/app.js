@@ -1182,7 +1182,10 @@
         return t(`stage_message.${stage}.done_size`, { rows: formatNumber(sheet.rows), columns: formatNumber(sheet.columns) });
       }
       if (stage === "diff") {
-        return t("stage_message.diff.done_count", { changes: formatNumber((payload.changes || []).length) });
+        // Every sheet's changes, as the service counts them.
+        const sheets = [payload, ...(payload.other_sheets || [])];
+        const changes = sheets.reduce((total, sheet) => total + (sheet.changes || []).length, 0);
+        return t("stage_message.diff.done_count", { changes: formatNumber(changes) });
       }
     }
     const key = `stage_message.${stage}.${stageState}`;
