@@ -66,7 +66,7 @@ def align_by_key(baseline: pl.DataFrame, target: pl.DataFrame, key: list[str]) -
 
 
 def has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
-    """Whether two rows of `frame` share their `key` values.
+    """Return whether two rows of `frame` share their `key` values.
 
     Counting distinct hashes is several times faster than counting distinct
     rows; only equal hashes, a duplicate or a collision, need the exact count.
@@ -136,10 +136,9 @@ def exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[st
     else:
         joined = left.join(right, on="_row", how="inner").sort("b")
     # A collision of that hash would pair two different rows, so a second,
-    # independently seeded hash must agree too; a pair it drops falls through
-    # to similarity pairing. Two collisions at once are about as likely as
-    # one in 10^38 pairs, and hashing is far cheaper than gathering every
-    # matched row to compare its cells.
+    # independently seeded hash must agree too. A pair it drops falls through
+    # to similarity pairing. Two collisions at once are about as likely as one
+    # in 10^38 pairs. Hashing costs far less than gathering every matched row.
     if joined.height:
         check_b = baseline.select(columns).hash_rows(seed=CHECK_SEED).gather(joined["b"])
         check_t = target.select(columns).hash_rows(seed=CHECK_SEED).gather(joined["t"])

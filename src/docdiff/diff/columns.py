@@ -30,8 +30,8 @@ FEW_DISTINCT_VALUES = 5
 # column, as (share of equal cells, Cohen's kappa) minimums; either pair
 # suffices. Kappa measures the share against the agreement two unrelated
 # columns of the same values would reach by chance. The first pair admits
-# a column dominated by one value (`已完成` in most rows), whose chance
-# agreement is high; the second a column edited in many rows.
+# a column dominated by one value (`已完成` in most rows), because its chance
+# agreement is high. The second admits a column edited in many rows.
 RENAME_AGREEMENT = ((0.8, 0.2), (0.5, 0.5))
 
 
@@ -92,11 +92,12 @@ def renames_by_rows(
 ) -> ColumnMatch:
     """Find more renames among the columns still unpaired, once rows are aligned.
 
-    A removed and an added column are the same column renamed when, over
-    the aligned pairs of rows (`b`, `t`) non-empty on either side, the
-    share of rows whose cells are equal after trimming and the agreement
-    beyond chance (Cohen's kappa) reach one of `RENAME_AGREEMENT`, so two
-    unrelated yes/no columns that agree half the time by chance stay apart. This finds what value overlap cannot: a
+    A removed and an added column are the same column renamed when their
+    cells agree over the aligned pairs of rows (`b`, `t`) non-empty on
+    either side. Both the share of equal cells after trimming and the
+    agreement beyond chance (Cohen's kappa) must reach one of
+    `RENAME_AGREEMENT`, so two unrelated yes/no columns that agree half the
+    time by chance stay apart. This finds what value overlap cannot: a
     renamed yes/no column whose neighbours moved or were dropped.
     """
     if not columns.removed or not columns.added or rows.height == 0:

@@ -270,10 +270,10 @@ CHANGED_SCHEMA = {"pair": pl.UInt32, "column": pl.UInt32}
 
 def _unmatched_series(height: int, matched: pl.Series) -> pl.Series:
     """Return the indices below `height` that `matched` does not hold, ascending."""
-    taken = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
+    is_matched = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
     if matched.len():
-        taken.scatter(matched, True)
-    return (~taken).arg_true().cast(pl.UInt32)
+        is_matched.scatter(matched, True)
+    return (~is_matched).arg_true().cast(pl.UInt32)
 
 
 def _whole_rows(table: Table, indices: pl.Series) -> dict[int, dict[str, str]]:

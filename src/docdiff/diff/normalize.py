@@ -71,7 +71,7 @@ def numeric_value(cell: pl.Expr) -> pl.Expr:
 
 
 def canonical_number(cell: pl.Expr) -> pl.Expr:
-    # `coalesce` evaluates the value once; `when(value...).then(value...)` evaluated it twice.
+    # `coalesce` evaluates the value once, where `when(...).then(...)` on it would evaluate it twice.
     return pl.coalesce(numeric_value(cell).cast(pl.String), cell)
 
 
