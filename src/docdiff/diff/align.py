@@ -50,19 +50,27 @@ PAIR_SCHEMA = {"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64}
 
 def align_by_key(baseline: pl.DataFrame, target: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     """Match rows with equal key values; duplicate keys are matched in order of appearance."""
-    left = baseline.select(key)
-    right = target.select(key)
-    if has_duplicates(left, key) or has_duplicates(right, key):
-        left = _with_occurrence(left, key, "b")
-        right = _with_occurrence(right, key, "t")
-        on = [*key, "_occurrence"]
-    else:
-        left = left.with_row_index("b")
-        right = right.with_row_index("t")
-        on = key
-    return left.join(right, on=on, how="inner").select(
+    joined = _join_in_order(baseline.select(key).with_row_index("b"), target.select(key).with_row_index("t"), key)
+    return joined.select(
         pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.lit(None, pl.Float64).alias("similarity")
     )
+
+
+def _join_in_order(left: pl.DataFrame, right: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """Inner-join two frames indexed by `b` and `t`; the k-th copy of a value matches the k-th copy.
+
+    Values are usually unique, so the plain join runs first and checks that
+    they are (polars checks before it builds any row, so duplicates cost no
+    memory). Only when they are not does each row get its copy number.
+    """
+    try:
+        return left.join(right, on=on, how="inner", validate="1:1")
+    except pl.exceptions.ComputeError:
+        if not (has_duplicates(left, on) or has_duplicates(right, on)):
+            raise
+    left = left.with_columns(pl.col("b").cum_count().over(on).alias("_occurrence"))
+    right = right.with_columns(pl.col("t").cum_count().over(on).alias("_occurrence"))
+    return left.join(right, on=[*on, "_occurrence"], how="inner").drop("_occurrence")
 
 
 def has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
@@ -74,12 +82,6 @@ def has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
     if frame.select(pl.struct(key).hash()).to_series().n_unique() == frame.height:
         return False
     return frame.select(key).n_unique() < frame.height
-
-
-def _with_occurrence(frame: pl.DataFrame, key: list[str], index_name: str) -> pl.DataFrame:
-    return frame.with_row_index(index_name).with_columns(
-        pl.col(index_name).cum_count().over(key).alias("_occurrence")
-    )
 
 
 @dataclass
@@ -128,13 +130,8 @@ def exact_anchors(baseline: pl.DataFrame, target: pl.DataFrame, columns: list[st
         return pl.DataFrame(schema=PAIR_SCHEMA)
     left = baseline.select(pl.struct(columns).hash().alias("_row")).with_row_index("b")
     right = target.select(pl.struct(columns).hash().alias("_row")).with_row_index("t")
-    if has_duplicates(left, ["_row"]) or has_duplicates(right, ["_row"]):
-        # Duplicated rows: the k-th copy on one side matches the k-th on the other.
-        left = left.with_columns(pl.col("b").cum_count().over("_row").alias("_occurrence"))
-        right = right.with_columns(pl.col("t").cum_count().over("_row").alias("_occurrence"))
-        joined = left.join(right, on=["_row", "_occurrence"], how="inner").sort("b")
-    else:
-        joined = left.join(right, on="_row", how="inner").sort("b")
+    # Duplicated rows: the k-th copy on one side matches the k-th on the other.
+    joined = _join_in_order(left, right, ["_row"]).sort("b")
     # A collision of that hash would pair two different rows, so a second,
     # independently seeded hash must agree too. A pair it drops falls through
     # to similarity pairing. Two collisions at once are about as likely as one
@@ -396,9 +393,12 @@ def longest_increasing_mask(values: pl.Series) -> pl.Series:
     """
     if values.len() == 0:
         return pl.Series(dtype=pl.Boolean)
-    run_of_value = (values.rank("ordinal").cast(pl.Int64).diff() != 1).fill_null(True).cum_sum() - 1
+    if values.is_sorted():
+        return pl.repeat(True, values.len(), eager=True)
+    ranks = values.rank("ordinal")
+    run_of_value = (ranks.cast(pl.Int64).diff() != 1).fill_null(True).cum_sum() - 1
     runs = (
-        pl.DataFrame({"run": run_of_value, "rank": values.rank("ordinal")})
+        pl.DataFrame({"run": run_of_value, "rank": ranks})
         .group_by("run", maintain_order=True)
         .agg(pl.col("rank").first().alias("start"), pl.len().alias("length"))
     )

@@ -415,7 +415,9 @@ def _changed_cells(
 
 def _differ_by_value(old: pl.Series, new: pl.Series, options: CompareOptions) -> pl.Series:
     """Return, per cell pair that differs as text, whether it still differs under the value rules."""
-    cells = value_frame(pl.DataFrame({"old": old, "new": new}), options)
+    # One column of both sides, so each rule runs once.
+    both = value_frame(pl.DataFrame({"cell": pl.concat([old, new])}), options)["cell"]
+    cells = pl.DataFrame({"old": both.head(old.len()), "new": both.tail(new.len())})
     differs = cells["old"] != cells["new"]
     if options.numeric_tolerance > 0:
         delta = cells.select((numeric_value(pl.col("old")) - numeric_value(pl.col("new"))).abs())
