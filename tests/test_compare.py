@@ -581,7 +581,7 @@ def _longest_increasing_length(values: list[int]) -> int:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 60), max_size=40, unique=True), st.data())
 def test_longest_increasing_mask_marks_a_longest_run(values, data):
-    # Mostly sorted input with a few moves, as alignment sees it.
+    # Mostly sorted input with a few moves, like the pairs alignment passes in.
     values = sorted(values) if data.draw(st.booleans()) else values
     for _ in range(data.draw(st.integers(0, 4))):
         if len(values) > 1:
@@ -594,7 +594,7 @@ def test_longest_increasing_mask_marks_a_longest_run(values, data):
     assert len(kept) == _longest_increasing_length(values)
 
 
-def test_rows_edited_in_place_pair_by_position_in_their_gap():
+def test_rows_edited_in_place_pair_by_position():
     baseline = "a,b,c,d,e\n1,x,y,z,w\n2,p,q,r,s\n3,k,l,m,n\n4,f,g,h,i\n"
     target = "a,b,c,d,e\n1,x,y,z,w\n2,p,Q,r,s\n3,k,l,M,n\n4,f,g,h,i\n"
     result = diff_tables(table(baseline), table(target), CONTENT)
@@ -602,7 +602,7 @@ def test_rows_edited_in_place_pair_by_position_in_their_gap():
     assert [cell.baseline_cell for change in result.changes for cell in change.cells] == ["C3", "D4"]
 
 
-def test_swapped_and_edited_rows_in_one_gap_pair_with_their_own_rows():
+def test_swapped_edited_rows_pair_correctly():
     baseline = "a,b,c,d,e\n1,x,y,z,w\n2,p,q,r,s\n3,k,l,m,n\n4,f,g,h,i\n"
     target = "a,b,c,d,e\n1,x,y,z,w\n3,k,l,M,n\n2,p,Q,r,s\n4,f,g,h,i\n"
     result = diff_tables(table(baseline), table(target), CONTENT)
@@ -614,7 +614,7 @@ def test_swapped_and_edited_rows_in_one_gap_pair_with_their_own_rows():
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(["1,000", "1000", " 7 ", "★★★", "3", "2025/5/27", "2025-05-27", "x", "", "90%"]), max_size=30))
-def test_value_rules_give_the_same_cells_on_repeated_values(cells):
+def test_value_rules_on_repeated_values(cells):
     frame = pl.DataFrame({"c": pl.Series(cells, dtype=pl.String)})
     options = CompareOptions()
     expected = [value_frame(pl.DataFrame({"c": [cell]}), options)["c"][0] for cell in cells]
@@ -648,7 +648,7 @@ def test_renamed_yes_no_column_whose_neighbours_changed_too():
     ]
 
 
-def test_unrelated_yes_no_columns_agreeing_by_chance_are_not_a_rename():
+def test_chance_agreement_is_no_rename():
     baseline = "id,city,flag,name\n" + "".join(
         f"{i},c{i},{'yes' if i % 2 else 'no'},n{i}\n" for i in range(8)
     )

@@ -107,7 +107,7 @@ def test_xlsx_summary_sheet_in_chinese():
     assert "town" in header
 
 
-def test_xlsx_report_has_a_diff_sheet_per_matched_sheet():
+def test_xlsx_report_diff_sheet_per_sheet():
     from docdiff.diff import diff_workbooks, load_sheets
     from tests.test_compare import PEOPLE, PLAN, workbook
 

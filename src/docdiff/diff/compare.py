@@ -76,7 +76,7 @@ class TableDiff:
     `pairs` has one row per matched pair of rows (`b`, `t`, `similarity`,
     `moved`), sorted by `b`. `cells` has one row per differing cell of a
     pair (`pair`, the pair's row in `pairs`, and `column`, its position in
-    `compared`), sorted by both. Rows no pair holds were removed or added.
+    `compared`), sorted by both. Rows in no pair were removed or added.
     Everything a report needs is here; `to_result` builds the payload.
     """
 
@@ -91,11 +91,11 @@ class TableDiff:
     cells: pl.DataFrame
 
     def removed(self) -> pl.Series:
-        """Baseline indices of the rows no pair holds."""
+        """Return the baseline indices of the rows in no pair."""
         return _unmatched_series(self.baseline.height, self.pairs["b"])
 
     def added(self) -> pl.Series:
-        """Target indices of the rows no pair holds."""
+        """Return the target indices of the rows in no pair."""
         return _unmatched_series(self.target.height, self.pairs["t"])
 
     def _reported_pairs(self) -> pl.DataFrame:

@@ -168,7 +168,7 @@ class _JobRun:
     def compare(self, baseline: list[Table], target: list[Table]) -> tuple[DiffResult, dict[str, bytes], dict]:
         """Diff the sheets, render the downloadable reports and the JSON payload, off the event loop."""
         result, pairs = diff_workbooks(baseline, target, self.options())
-        # The daff CSV holds one table, the primary sheet; the XLSX report has every matched sheet.
+        # The daff CSV has room for one table, the primary sheet. The XLSX report has every matched sheet.
         reports = {
             "xlsx": render_xlsx(pairs, result, self.job.lang),
             "csv": render_daff_csv(*pairs[0], result).encode("utf-8"),
