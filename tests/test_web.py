@@ -182,6 +182,26 @@ async def compare(page: Page, service, site, baseline: str, target: str, cookie:
     await page.click("#submit")
 
 
+async def compare_own(
+    page: Page, own_documents, pair: str, key: str = "", file_format: str | None = None, reload: bool = True
+) -> None:
+    """Compare one of this module's own document pairs and wait for the result."""
+    own_site, own_service = own_documents
+    if reload:
+        await page.goto(own_service.url)
+    await fill_form(
+        page,
+        f"{own_site.url}/sheet/{pair}.baseline",
+        f"{own_site.url}/sheet/{pair}.target",
+        f"demo_sid={own_site.token}",
+        key=key,
+    )
+    if file_format:
+        await page.select_option("#format", file_format)
+    await page.click("#submit")
+    await expect_result(page)
+
+
 async def wait_for_outcome(page: Page) -> str:
     """Wait until the page shows the job's result or error, and return "result" or "error"."""
     await page.locator("#result:not([hidden]), #error:not([hidden])").first.wait_for(timeout=JOB_TIMEOUT_MS)
@@ -550,17 +570,7 @@ async def test_cookie_stored_only_when_remembered(page, service, site):
 
 
 async def test_html_and_line_breaks_shown_as_text(page, own_documents):
-    own_site, own_service = own_documents
-    await page.goto(own_service.url)
-    await fill_form(
-        page,
-        f"{own_site.url}/sheet/cells.baseline",
-        f"{own_site.url}/sheet/cells.target",
-        f"demo_sid={own_site.token}",
-        key="ID",
-    )
-    await page.click("#submit")
-    await expect_result(page)
+    await compare_own(page, own_documents, "cells", key="ID")
 
     modified = page.locator("#changes tbody tr[data-kind=modified]")
     await expect(modified).to_have_count(2)
@@ -578,17 +588,7 @@ async def test_html_and_line_breaks_shown_as_text(page, own_documents):
 
 
 async def test_large_result_shows_first_500(page, own_documents):
-    own_site, own_service = own_documents
-    await page.goto(own_service.url)
-    await fill_form(
-        page,
-        f"{own_site.url}/sheet/bulk.baseline",
-        f"{own_site.url}/sheet/bulk.target",
-        f"demo_sid={own_site.token}",
-        key="ID",
-    )
-    await page.click("#submit")
-    await expect_result(page)
+    await compare_own(page, own_documents, "bulk", key="ID")
 
     await expect(page.locator("#summary [data-count=rows_added]")).to_have_text(str(BULK_ADDED_ROWS))
     await expect(page.locator("#changes tbody tr")).to_have_count(500)
@@ -600,17 +600,7 @@ async def test_large_result_shows_first_500(page, own_documents):
 
 
 async def test_renamed_and_moved_columns_shown(page, own_documents):
-    own_site, own_service = own_documents
-    await page.goto(own_service.url)
-    await fill_form(
-        page,
-        f"{own_site.url}/sheet/columns.baseline",
-        f"{own_site.url}/sheet/columns.target",
-        f"demo_sid={own_site.token}",
-        key="编号",
-    )
-    await page.click("#submit")
-    await expect_result(page)
+    await compare_own(page, own_documents, "columns", key="编号")
 
     summary = page.locator("#summary")
     await expect(summary.locator("[data-count=columns_renamed]")).to_have_text("1")
@@ -909,17 +899,7 @@ async def test_cancel_after_finish_shows_result(page, service, site):
 
 
 async def test_workbook_shows_every_sheet(page, own_documents):
-    own_site, own_service = own_documents
-    await page.goto(own_service.url)
-    await fill_form(
-        page,
-        f"{own_site.url}/sheet/book.baseline",
-        f"{own_site.url}/sheet/book.target",
-        f"demo_sid={own_site.token}",
-    )
-    await page.select_option("#format", "xlsx")
-    await page.click("#submit")
-    await expect_result(page)
+    await compare_own(page, own_documents, "book", file_format="xlsx")
 
     # 1 change on 计划 and 2 on 人员: the count covers every sheet.
     await expect(stage(page, "diff").locator(".stage-message")).to_have_text("比较完成：3 处变化")
@@ -996,16 +976,7 @@ async def test_workbook_shows_every_sheet(page, own_documents):
     await page.set_viewport_size({"width": 1280, "height": 900})
 
     # A CSV result that follows has one sheet, so the workbook's blocks are gone.
-    await page.select_option("#format", "csv")
-    await fill_form(
-        page,
-        f"{own_site.url}/sheet/columns.baseline",
-        f"{own_site.url}/sheet/columns.target",
-        f"demo_sid={own_site.token}",
-        key="编号",
-    )
-    await page.click("#submit")
-    await expect_result(page)
+    await compare_own(page, own_documents, "columns", key="编号", file_format="csv", reload=False)
     await expect(page.locator("#columns-renamed .column-rename")).to_have_count(1)
     await expect(page.locator("#other-sheets .sheet-result")).to_have_count(0)
     await expect(page.locator("#sheets-change")).to_be_hidden()
