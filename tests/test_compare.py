@@ -692,3 +692,28 @@ def test_renamed_column_dominated_by_one_value():
     result = diff_tables(table(baseline), table(target), CompareOptions(key=["id"]))
     assert [(rename.baseline, rename.target) for rename in result.columns_renamed] == [("status", "state")]
     assert result.summary.cells_modified == 5
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=60, unique=True), st.integers(0, 3))
+def test_greedy_rounds_match_one_by_one(pairs, rounds):
+    import docdiff.diff.align as align
+
+    ranked = pl.DataFrame(
+        {"b": [b for b, _ in pairs], "t": [t for _, t in pairs], "similarity": [1.0] * len(pairs)},
+        schema={"b": pl.UInt32, "t": pl.UInt32, "similarity": pl.Float64},
+    )
+    expected, used_b, used_t = [], set(), set()
+    for b, t in pairs:
+        if b not in used_b and t not in used_t:
+            used_b.add(b)
+            used_t.add(t)
+            expected.append((b, t))
+    # Few rounds leave pairs to the one-by-one pass; both paths must agree.
+    original = align.GREEDY_ROUNDS
+    align.GREEDY_ROUNDS = rounds
+    try:
+        taken = align.greedy_unique(ranked)
+    finally:
+        align.GREEDY_ROUNDS = original
+    assert taken.select("b", "t").rows() == expected

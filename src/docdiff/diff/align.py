@@ -36,6 +36,8 @@ from docdiff.diff.normalize import numeric_value
 MAX_PAIRS_PER_VALUE = 64
 # Best candidates kept per baseline row before the exact similarity check.
 CANDIDATES_PER_ROW = 16
+# Rounds of taking mutually first pairs before the rest go one by one.
+GREEDY_ROUNDS = 50
 # Candidate pairs scored at once; bounds the memory of gathering their rows.
 SIMILARITY_BATCH = 100_000
 # In a gap with as many leftover rows on each side, the k-th rows of both
@@ -262,7 +264,7 @@ def pair_by_similarity(
         ["similarity", "weighted", "same_gap", "score", "b", "t"],
         descending=[True, True, True, True, False, False],
     )
-    return pl.concat([same_place, _greedy_unique(ranked)])
+    return pl.concat([same_place, greedy_unique(ranked)])
 
 
 def _pair_same_place(
@@ -368,17 +370,46 @@ def _candidates_by_gap(
     )
 
 
-def _greedy_unique(ranked: pl.DataFrame) -> pl.DataFrame:
+def greedy_unique(ranked: pl.DataFrame) -> pl.DataFrame:
+    """Take pairs in the order of `ranked`, skipping any whose `b` or `t` an earlier taken pair used.
+
+    Runs in rounds rather than one pair at a time: a pair that comes first
+    among the remaining pairs of both its rows is one the one-by-one pass
+    takes too, since no earlier pair uses either row. Those pairs are taken
+    at once and every pair sharing a row with them is dropped. Each round
+    takes at least the first remaining pair; after `GREEDY_ROUNDS` rounds,
+    the few pairs left go one by one.
+    """
+    remaining = ranked.select("b", "t", "similarity").with_row_index("rank")
+    taken = []
+    for _ in range(GREEDY_ROUNDS):
+        if remaining.height == 0:
+            break
+        first_b = remaining.group_by("b").agg(pl.col("rank").min())
+        first_t = remaining.group_by("t").agg(pl.col("rank").min())
+        chosen = remaining.join(first_b, on=["b", "rank"], how="semi").join(first_t, on=["t", "rank"], how="semi")
+        taken.append(chosen)
+        remaining = remaining.join(chosen.select("b"), on="b", how="anti").join(chosen.select("t"), on="t", how="anti")
+    if remaining.height:
+        taken.append(_take_one_by_one(remaining))
+    if not taken:
+        return pl.DataFrame(schema=PAIR_SCHEMA)
+    return pl.concat(taken).sort("rank").select(
+        pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.col("similarity").cast(pl.Float64)
+    )
+
+
+def _take_one_by_one(remaining: pl.DataFrame) -> pl.DataFrame:
     used_b: set[int] = set()
     used_t: set[int] = set()
     rows = []
-    for b, t, score in ranked.select("b", "t", "similarity").iter_rows():
+    for rank, b, t, score in remaining.sort("rank").iter_rows():
         if b in used_b or t in used_t:
             continue
         used_b.add(b)
         used_t.add(t)
-        rows.append((b, t, score))
-    return pl.DataFrame(rows, schema=PAIR_SCHEMA, orient="row")
+        rows.append((rank, b, t, score))
+    return pl.DataFrame(rows, schema=remaining.schema, orient="row")
 
 
 def longest_increasing_mask(values: pl.Series) -> pl.Series:
