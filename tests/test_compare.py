@@ -717,3 +717,21 @@ def test_greedy_rounds_match_one_by_one(pairs, rounds):
     finally:
         align.GREEDY_ROUNDS = original
     assert taken.select("b", "t").rows() == expected
+
+
+def test_row_agreement_overrides_neighbour_rename():
+    # `Paid` sits where `Approved` sat, so the neighbour rule alone pairs
+    # them; `Confirmed` holds Approved's cells row for row and wins.
+    approved = ["yes" if i % 3 else "no" for i in range(30)]
+    paid = ["yes" if i % 2 else "no" for i in range(30)]
+    baseline = "ID,Name,Dept,Approved,Notes,City\n" + "".join(
+        f"{i},P{i},D{i % 4},{approved[i]},n{i},C{i % 5}\n" for i in range(30)
+    )
+    target = "ID,Name,Confirmed,Paid,City,Dept\n" + "".join(
+        f"{i},P{i},{approved[i]},{paid[i]},C{i % 5},D{i % 4}\n" for i in range(30)
+    )
+    result = diff_tables(table(baseline), table(target))
+    assert [(rename.baseline, rename.target) for rename in result.columns_renamed] == [("Approved", "Confirmed")]
+    assert result.columns_added == ["Paid"]
+    assert result.columns_removed == ["Notes"]
+    assert result.summary.cells_modified == 0

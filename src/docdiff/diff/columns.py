@@ -88,27 +88,39 @@ def _column_match(
 
 
 def renames_by_rows(
-    baseline: pl.DataFrame, target: pl.DataFrame, columns: ColumnMatch, rows: pl.DataFrame
+    baseline: pl.DataFrame, target: pl.DataFrame, columns: ColumnMatch, rows: pl.DataFrame, options: CompareOptions
 ) -> ColumnMatch:
-    """Find more renames among the columns still unpaired, once rows are aligned.
+    """Check and complete the renames once rows are aligned, by how the cells agree row by row.
 
-    A removed and an added column are the same column renamed when their
-    cells agree over the aligned pairs of rows (`b`, `t`) non-empty on
-    either side. Both the share of equal cells after trimming and the
-    agreement beyond chance (Cohen's kappa) must reach one of
-    `RENAME_AGREEMENT`, so two unrelated yes/no columns that agree half the
-    time by chance stay apart. This finds what value overlap cannot: a
-    renamed yes/no column whose neighbours moved or were dropped.
+    Two columns agree when, over the aligned pairs of rows (`b`, `t`)
+    non-empty on either side, both the share of cells equal under the
+    normalisation rules and the agreement beyond chance (Cohen's kappa) reach one of
+    `RENAME_AGREEMENT`. Two unrelated yes/no columns that agree half the
+    time by chance do not. A rename of a column with few distinct values,
+    which rests on a neighbour only, is undone when its columns do not
+    agree. Then the columns still unpaired are paired when they agree, best
+    share first. This finds what value overlap cannot: a renamed yes/no
+    column whose neighbours moved or were dropped.
     """
-    if not columns.removed or not columns.added or rows.height == 0:
+    if rows.height == 0:
         return columns
-    left = baseline.select(columns.removed)[rows["b"]].with_columns(pl.all().str.strip_chars())
-    right = target.select(columns.added)[rows["t"]].with_columns(pl.all().str.strip_chars())
+    few_valued = [(b, t) for b, t in columns.renamed if _distinct_count(baseline[b]) < FEW_DISTINCT_VALUES]
+    checked_b = columns.removed + [b for b, _ in few_valued]
+    checked_t = columns.added + [t for _, t in few_valued]
+    if not checked_b or not checked_t:
+        return columns
+    left = value_frame(baseline.select(checked_b)[rows["b"]], options)
+    right = value_frame(target.select(checked_t)[rows["t"]], options)
+    doubtful = [(b, t) for b, t in few_valued if not _agree(*_agreement(left[b], right[t]))]
+    removed = columns.removed + [b for b, _ in doubtful]
+    added = columns.added + [t for _, t in doubtful]
+    if not removed or not added:
+        return columns
     candidates = []
-    for b in columns.removed:
-        for t in columns.added:
+    for b in removed:
+        for t in added:
             share, kappa = _agreement(left[b], right[t])
-            if any(share >= min_share and kappa >= min_kappa for min_share, min_kappa in RENAME_AGREEMENT):
+            if _agree(share, kappa):
                 candidates.append((-share, baseline.columns.index(b), b, t))
     found = []
     used_b: set[str] = set()
@@ -118,10 +130,20 @@ def renames_by_rows(
             used_b.add(b)
             used_t.add(t)
             found.append((b, t))
-    if not found:
+    if not found and not doubtful:
         return columns
+    kept = [pair for pair in columns.renamed if pair not in doubtful]
     by_name = [pair for pair in columns.pairs if pair not in columns.renamed]
-    return _column_match(baseline.columns, target.columns, by_name, columns.renamed + found)
+    return _column_match(baseline.columns, target.columns, by_name, kept + found)
+
+
+def _distinct_count(cells: pl.Series) -> int:
+    trimmed = cells.str.strip_chars()
+    return trimmed.filter(trimmed != "").n_unique()
+
+
+def _agree(share: float, kappa: float) -> bool:
+    return any(share >= min_share and kappa >= min_kappa for min_share, min_kappa in RENAME_AGREEMENT)
 
 
 def _agreement(old: pl.Series, new: pl.Series) -> tuple[float, float]:

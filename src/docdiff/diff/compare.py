@@ -313,7 +313,7 @@ def compare_tables(baseline: Table, target: Table, options: CompareOptions | Non
     matched = _align_rows(left, right, [f"k{compared.index(pair)}" for pair in key], key_source, options)
     matched = matched.with_columns(longest_increasing_mask(matched["t"]).not_().alias("moved"))
     if options.detect_renames:
-        with_renames = renames_by_rows(baseline.data, target.data, columns, matched)
+        with_renames = renames_by_rows(baseline.data, target.data, columns, matched, options)
         if with_renames is not columns:
             columns = with_renames
             compared = [pair for pair in columns.pairs if pair not in ignored]
