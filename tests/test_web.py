@@ -52,6 +52,8 @@ INJECTED_SCRIPT = "<script>window.__injected = 2</script>"
 MULTILINE_NEW = "first line\nsecond line changed"
 # More added rows than the page renders before "show all".
 BULK_ADDED_ROWS = 620
+# The result's report links, by the extension of the report they download.
+REPORT_LINKS = {"xlsx": "#download-xlsx", "csv": "#download-csv"}
 
 
 def csv_field(value: str) -> str:
@@ -221,6 +223,39 @@ async def expect_error(page: Page, code: str) -> None:
 
 def stage(page: Page, name: str):
     return page.locator(f"#stages li[data-stage={name}]")
+
+
+def is_job_post(response) -> bool:
+    return response.url.endswith("/api/jobs") and response.request.method == "POST"
+
+
+async def expect_report_links(page: Page, service_url: str, job_id: str) -> None:
+    """Check that both report links are shown, point at the job's reports, and fetch the reports."""
+    for extension, selector in REPORT_LINKS.items():
+        link = page.locator(selector)
+        await expect(link).to_be_visible()
+        await expect(link).to_have_js_property("href", f"{service_url}/api/jobs/{job_id}/report.{extension}")
+
+    xlsx = await page.request.get(await page.locator(REPORT_LINKS["xlsx"]).evaluate("link => link.href"))
+    assert xlsx.status == 200, await xlsx.text()
+    assert xlsx.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (await xlsx.body()).startswith(b"PK"), "the XLSX report is not a ZIP file"
+
+    csv = await page.request.get(await page.locator(REPORT_LINKS["csv"]).evaluate("link => link.href"))
+    assert csv.status == 200, await csv.text()
+    assert csv.headers["content-type"].startswith("text/csv")
+    first_row = (await csv.text()).splitlines()[0]
+    assert first_row.startswith("@@"), f"the daff CSV starts with {first_row!r}"
+
+
+async def expect_report_links_hidden(page: Page) -> None:
+    for selector in REPORT_LINKS.values():
+        link = page.locator(selector)
+        await expect(link).to_be_hidden()
+        # Hidden by its own attribute, not only by the hidden result panel.
+        await expect(link).to_have_attribute("hidden", "")
+        # An <a> without an href attribute has an empty href property.
+        await expect(link).to_have_js_property("href", "")
 
 
 async def test_compare_shows_live_stages_and_counts(page, service, site):
@@ -636,7 +671,7 @@ async def test_renamed_and_moved_columns_shown(page, own_documents):
 
     # The page rebuilds the stage messages in English, with the counts from the result.
     await expect(stage(page, "baseline").locator(".stage-message")).to_have_text("Downloaded the baseline document (6 rows × 5 columns)")
-    await expect(stage(page, "diff").locator(".stage-message")).to_have_text("Compare finished: 1 changes")
+    await expect(stage(page, "diff").locator(".stage-message")).to_have_text("Compare finished. Changes: 1")
     await expect(stage(page, "login").locator(".stage-message")).to_have_text("Logged in")
     # Back in the job's language, the service's own messages return.
     await page.click("#lang-switch button[data-lang='zh-CN']")
@@ -852,12 +887,59 @@ async def test_reload_reconnects_to_running_job(page, service, site):
         await expect(stage(page, name)).to_have_attribute("data-state", "done")
     await expect(page.locator("#submit")).to_be_enabled()
     assert await page.evaluate("window.sessionStorage.getItem('docdiff.job')") is None
+    # The resumed page reads the job's id from sessionStorage, so it links to the job's reports.
+    await expect_report_links(page, service.url, job_id)
 
     # With the job over, a reload shows the form alone.
     await page.reload()
     await expect(page.locator("#target")).to_have_value(site.sheet(XHS_RETITLED))
     await expect(page.locator("#progress-panel")).to_be_hidden()
     await expect(page.locator("#result")).to_be_hidden()
+    await expect_report_links_hidden(page)
+
+
+async def test_report_links_follow_each_result(page, service, site):
+    await page.goto(service.url)
+    await expect_report_links_hidden(page)
+
+    await fill_form(page, site.sheet(XHS_BASELINE), site.sheet(XHS_STARS), site.cookie)
+    async with page.expect_response(is_job_post) as answered:
+        await page.click("#submit")
+    first_job_id = (await (await answered.value).json())["id"]
+    await expect_result(page)
+    await expect_report_links(page, service.url, first_job_id)
+
+    # A click downloads the file that the service names after the job.
+    async with page.expect_download() as downloading:
+        await page.click(REPORT_LINKS["xlsx"])
+    download = await downloading.value
+    assert download.suggested_filename == f"docdiff-{first_job_id}.xlsx"
+    assert Path(await download.path()).read_bytes().startswith(b"PK")
+
+    await expect(page.locator(REPORT_LINKS["xlsx"])).to_have_text("下载高亮工作簿（XLSX）")
+    await expect(page.locator(REPORT_LINKS["csv"])).to_have_text("下载 daff CSV")
+    await page.click("#lang-switch button[data-lang='en']")
+    await expect(page.locator(REPORT_LINKS["xlsx"])).to_have_text("Download highlighted workbook (XLSX)")
+    await expect(page.locator(REPORT_LINKS["xlsx"])).to_have_attribute("title", re.compile("summary sheet"))
+    await expect(page.locator(REPORT_LINKS["csv"])).to_have_text("Download daff CSV")
+    await page.click("#lang-switch button[data-lang='zh-CN']")
+
+    # A new compare hides the links until its own result arrives. While the
+    # job runs, the service has no report for it.
+    site.set_knobs(export_latency_ms=2500)
+    async with page.expect_response(is_job_post) as answered:
+        await page.click("#submit")
+    second_job_id = (await (await answered.value).json())["id"]
+    assert second_job_id != first_job_id
+    await stage(page, "baseline").and_(page.locator("[data-state=running]")).wait_for(timeout=JOB_TIMEOUT_MS)
+    await expect(page.locator("#result")).to_be_hidden()
+    await expect_report_links_hidden(page)
+    early = httpx.get(f"{service.url}/api/jobs/{second_job_id}/report.xlsx", timeout=5)
+    assert early.status_code == 409
+    assert early.json()["error"]["code"] == "report_not_ready"
+
+    await expect_result(page)
+    await expect_report_links(page, service.url, second_job_id)
 
 
 async def test_cancel_after_finish_shows_result(page, service, site):
@@ -956,6 +1038,7 @@ async def test_workbook_shows_every_sheet(page, own_documents):
     await expect(page.locator("#changes tbody tr")).to_have_count(1)
 
     await page.click("#lang-switch button[data-lang='en']")
+    await expect(stage(page, "diff").locator(".stage-message")).to_have_text("Compare finished. Changes: 3")
     await expect(people.locator(".sheet-heading")).to_have_text("Sheet: 人员 → 人员名单")
     await expect(budget.locator(".no-diff")).to_have_text("The two versions of this sheet have no differences.")
     await expect(page.locator("#sheets-added-line")).to_contain_text("Sheets added")

@@ -97,6 +97,11 @@
       "client.connection_lost_hint": "请确认服务仍在运行，然后重新比较。",
       "result.heading": "比较结果",
       "result.download": "下载 JSON",
+      "result.downloads": "下载",
+      "result.download_xlsx": "下载高亮工作簿（XLSX）",
+      "result.download_xlsx_title": "每张匹配的工作表各有一张差异表，变化用颜色标出，另有一张汇总表。",
+      "result.download_csv": "下载 daff CSV",
+      "result.download_csv_title": "主工作表的差异，采用 daff 的高亮 CSV 格式。",
       "result.no_differences": "两个版本没有差异。",
       "result.title_changed": "标题已修改",
       "result.columns_added": "新增列",
@@ -208,7 +213,8 @@
       "stage_message.target.done_size": "Downloaded the target document ({rows} rows × {columns} columns)",
       "stage_message.diff.running": "Comparing",
       "stage_message.diff.done": "Compare finished",
-      "stage_message.diff.done_count": "Compare finished: {changes} changes",
+      // A neutral form reads right for any count, including 1.
+      "stage_message.diff.done_count": "Compare finished. Changes: {changes}",
       "stage_message.failed": "See the error below",
       "stage_message.stopped": "Stopped because another stage failed",
       "stage_message.cancelled": "Stopped because the job was cancelled",
@@ -233,6 +239,11 @@
       "client.connection_lost_hint": "Make sure the service is still running, then compare again.",
       "result.heading": "Result",
       "result.download": "Download JSON",
+      "result.downloads": "Downloads",
+      "result.download_xlsx": "Download highlighted workbook (XLSX)",
+      "result.download_xlsx_title": "One diff sheet per matched sheet, with the changes in color, plus a summary sheet.",
+      "result.download_csv": "Download daff CSV",
+      "result.download_csv_title": "The primary sheet's diff in daff's highlighter CSV format.",
       "result.no_differences": "The two versions have no differences.",
       "result.title_changed": "Title changed",
       "result.columns_added": "Columns added",
@@ -372,6 +383,8 @@
     primarySheet: $("#primary-sheet"),
     otherSheets: $("#other-sheets"),
     downloadJson: $("#download-json"),
+    downloadXlsx: $("#download-xlsx"),
+    downloadCsv: $("#download-csv"),
   };
 
   // A copy of the primary sheet's block, taken before anything is rendered
@@ -451,6 +464,9 @@
     }
     for (const element of root.querySelectorAll("[data-i18n-aria-label]")) {
       element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
+    }
+    for (const element of root.querySelectorAll("[data-i18n-title]")) {
+      element.title = t(element.dataset.i18nTitle);
     }
   }
 
@@ -1084,6 +1100,7 @@
     state.result = null;
     elements.error.hidden = true;
     elements.result.hidden = true;
+    renderReportLinks();
     elements.progressPanel.hidden = false;
     elements.eventLog.replaceChildren();
     elements.formStatus.textContent = "";
@@ -1288,6 +1305,7 @@
     const sheetsRemoved = payload.sheets_removed || [];
     const multiSheet = otherSheets.length + sheetsAdded.length + sheetsRemoved.length > 0;
     elements.result.hidden = false;
+    renderReportLinks();
 
     renderSheetListChanges(sheetsAdded, sheetsRemoved);
     renderSheet(state.primaryView, payload, multiSheet);
@@ -1635,6 +1653,22 @@
       return blank;
     }
     return list;
+  }
+
+  // Show the report links for a finished job's result, else hide them and drop
+  // their href. The URLs are relative to this page, like its API requests.
+  // NOTE: the service drops a finished job after DOCDIFF_JOB_TTL_S (1 hour by
+  // default), and a link then gets 404 job_not_found.
+  function renderReportLinks() {
+    const jobId = state.result ? state.result.jobId : null;
+    for (const [extension, link] of [["xlsx", elements.downloadXlsx], ["csv", elements.downloadCsv]]) {
+      if (jobId) {
+        link.href = `api/jobs/${encodeURIComponent(jobId)}/report.${extension}`;
+      } else {
+        link.removeAttribute("href");
+      }
+      link.hidden = !jobId;
+    }
   }
 
   function downloadResult() {
