@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
+from docdiff.cli import build_cli
+from docdiff.errors import ERROR_FIELDS
 from tests.servers import DOCUMENTS
+from tests.test_load import xlsx_bytes
 
 SP500 = DOCUMENTS / "sp500-2024"
 PLAN = DOCUMENTS / "tencent-plan-xhs"
@@ -67,6 +70,57 @@ def test_diff_missing_file_exit_two():
     assert "Cannot read the file" in run.stderr
     assert "no such file" in run.stderr
     assert "Next:" in run.stderr
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("zh_CN.UTF-8", "无法读取文件"),
+    ("en_US.UTF-8", "Cannot read the file"),
+])
+def test_diff_missing_file_json_fields(lang, message):
+    run = docdiff("diff", SP500 / "nope.csv", SP500 / "target.csv", "--json", lang=lang)
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert list(error) == list(ERROR_FIELDS)
+    assert error["code"] == "invalid_request"
+    assert message in error["message"]
+    assert "nope.csv" in error["message"]
+    assert error["hint"]
+    assert error["stage"] is None
+    assert error["side"] == "baseline"
+    assert error["retryable"] is False
+
+
+def test_diff_folder_reports_target_side():
+    run = docdiff("diff", SP500 / "baseline.csv", SP500, "--json", lang="en_US.UTF-8")
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert error["side"] == "target"
+    assert "it is a folder" in error["message"]
+
+
+def test_diff_bad_key_json_fields():
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--key", "Ticker", "--json")
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert list(error) == list(ERROR_FIELDS)
+    assert error["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("zh_CN.UTF-8", "没有名为 Nope 的工作表"),
+    ("en_US.UTF-8", "has no sheet named Nope"),
+])
+def test_diff_unknown_sheet_invalid_request(tmp_path, lang, message):
+    workbook = tmp_path / "plan.xlsx"
+    workbook.write_bytes(xlsx_bytes({"A1": "id", "A2": "1"}, sheets=("Plan", "Other")))
+    run = docdiff("diff", workbook, workbook, "--sheet", "Nope", "--json", lang=lang)
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert error["code"] == "invalid_request"
+    assert message in error["message"]
+    assert "Plan, Other" in error["message"]
+    assert "--sheet" in error["hint"]
+    assert error["side"] == "baseline"
 
 
 def test_diff_bad_key_exit_two():
@@ -171,6 +225,39 @@ def test_every_command_has_help(command):
     run = docdiff(command, "--help", lang="en_US.UTF-8")
     assert run.returncode == 0, run.stderr
     assert "Usage" in run.stdout or "usage" in run.stdout
+
+
+@pytest.mark.parametrize("command, lang, expected", [
+    ([], "zh_CN.UTF-8", ["查看在线表格两个版本之间改了什么", "启动比较服务", "比较两个本地 CSV 或 XLSX 文件"]),
+    ([], "en_US.UTF-8", ["see what changed between two versions", "Start the compare service",
+                         "Compare two local CSV or XLSX files"]),
+    (["diff"], "zh_CN.UTF-8", ["基线版本的 CSV 或 XLSX 文件", "用来识别行的键列", "两边都只比较这个名称的 XLSX 工作表",
+                               "最多显示多少处变化"]),
+    (["diff"], "en_US.UTF-8", ["Baseline CSV or XLSX file", "Key column that identifies a row",
+                               "XLSX sheet to compare on both sides", "Changes to print"]),
+])
+def test_help_follows_lang(command, lang, expected):
+    run = docdiff(*command, "--help", lang=lang)
+    assert run.returncode == 0, run.stderr
+    for text in expected:
+        assert text in run.stdout
+
+
+def test_chinese_help_has_no_english_sentences():
+    run = docdiff("diff", "--help", lang="zh_CN.UTF-8")
+    assert run.returncode == 0, run.stderr
+    assert "Compare two local" not in run.stdout
+    assert "Key column" not in run.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_every_parameter_has_help(lang):
+    group = build_cli(lang)
+    assert group.help
+    for name, command in group.commands.items():
+        assert command.help, name
+        for parameter in command.params:
+            assert parameter.help, f"{name} {parameter.name}"
 
 
 def test_demo_runs_end_to_end():

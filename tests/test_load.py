@@ -6,7 +6,7 @@ import pytest
 import xlsxwriter
 
 from docdiff.diff.load import column_letter, load_table
-from docdiff.errors import ParseError, UnsupportedFormat
+from docdiff.errors import InvalidRequest, ParseError, UnsupportedFormat
 from tests.servers import DOCUMENTS
 
 
@@ -94,9 +94,13 @@ def test_xlsx_offset_table_keeps_sheet_addresses():
 def test_xlsx_named_and_missing_sheet():
     content = xlsx_bytes({"A1": "k", "A2": "1"}, sheets=("Plan", "Other"))
     assert load_table(content, "b.xlsx", sheet="Plan").sheets == ["Plan", "Other"]
-    with pytest.raises(ParseError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         load_table(content, "b.xlsx", sheet="Nope")
+    assert caught.value.code == "invalid_request"
+    assert caught.value.reason == "unknown_sheet"
     assert "Plan, Other" in caught.value.message("en")
+    assert "Plan, Other" in caught.value.message("zh-CN")
+    assert "--sheet" in caught.value.hint("zh-CN")
 
 
 def test_legacy_xls_is_unsupported():

@@ -1,8 +1,10 @@
 """The `docdiff` command: serve, compare, diff, demo and demo-site.
 
 Output follows LC_ALL / LC_MESSAGES / LANG: English for `en*`, Chinese
-otherwise. `compare` and `diff` exit with 0 when the two sides are equal,
-1 when they differ and 2 on an error, as diff(1) does.
+otherwise, and so does `--help`: the help texts are the `help.*` catalog
+entries, filled in by `build_cli` for the language of the environment.
+`compare` and `diff` exit with 0 when the two sides are equal, 1 when they
+differ and 2 on an error, as diff(1) does.
 """
 
 import asyncio
@@ -18,21 +20,25 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
+from typer.core import TyperGroup
 
 from docdiff.diff import CompareOptions, DiffResult, diff_workbooks, load_sheets, load_table
 from docdiff.diff.render import render_changes, render_summary
 from docdiff.diff.report import render_daff_csv, render_xlsx
-from docdiff.errors import DocdiffError
-from docdiff.i18n import lang_from_env, translate
+from docdiff.errors import ERROR_FIELDS, DocdiffError, FileUnreadable, InternalError, InvalidRequest
+from docdiff.i18n import has_message, lang_from_env, translate
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
 EXIT_ERROR = 2
 DEMO_PAIR = ("tencent-plan-xhs.baseline", "tencent-plan-xhs.target-stars")
 
+# Help texts are left out here and set by `build_cli`, so that they follow LANG.
+# The help is plain click output, not rich, because rich's help tables cut
+# Chinese text off with "…": they wrap only at spaces (seen with typer 0.29, rich 15).
 app = typer.Typer(
-    help="docdiff: see what changed between two versions of an online spreadsheet.",
     no_args_is_help=True,
+    rich_markup_mode=None,
     add_completion=False,
 )
 stdout = Console()
@@ -52,9 +58,9 @@ def _configure_logging(level: str) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Address to bind; default DOCDIFF_HOST or 127.0.0.1.")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port; default DOCDIFF_PORT or 8000.")] = None,
-    log_level: Annotated[str, typer.Option(help="Log level: debug, info, warning or error.")] = "info",
+    host: Annotated[Optional[str], typer.Option()] = None,
+    port: Annotated[Optional[int], typer.Option()] = None,
+    log_level: Annotated[str, typer.Option()] = "info",
 ) -> None:
     """Start the compare service (HTTP API, SSE and web page)."""
     import uvicorn
@@ -168,7 +174,12 @@ def _report(result: DiffResult, as_json: bool, limit: int, lang: str) -> int:
 
 
 def _report_error(error: dict, lang: str, as_json: bool = False) -> None:
-    """Print a coded error on stderr, and as `{"error": ...}` on stdout for `--json`."""
+    """Print a coded error on stderr, and as `{"error": ...}` on stdout for `--json`.
+
+    The JSON object has every field of ERROR_FIELDS, with None for a field that
+    a service error left out, followed by any extra fields the service sent.
+    """
+    error = {**dict.fromkeys(ERROR_FIELDS), **error}
     if as_json:
         sys.stdout.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
     message = translate("cli.error", lang, code=error.get("code"), message=error.get("message"))
@@ -178,10 +189,10 @@ def _report_error(error: dict, lang: str, as_json: bool = False) -> None:
 
 
 XlsxOption = Annotated[
-    Optional[Path], typer.Option("--xlsx", help="Also write the highlighted XLSX report to this file.")
+    Optional[Path], typer.Option("--xlsx")
 ]
 DaffOption = Annotated[
-    Optional[Path], typer.Option("--daff", help="Also write the diff in daff's highlighter CSV format to this file.")
+    Optional[Path], typer.Option("--daff")
 ]
 
 
@@ -195,27 +206,27 @@ def _write_report(path: Path | None, content: bytes, lang: str) -> None:
 
 
 KeyOption = Annotated[
-    Optional[list[str]], typer.Option("--key", "-k", help="Key column that identifies a row; repeat for a composite key.")
+    Optional[list[str]], typer.Option("--key", "-k")
 ]
 IgnoreOption = Annotated[
-    Optional[list[str]], typer.Option("--ignore-column", help="Column left out of the comparison; repeatable.")
+    Optional[list[str]], typer.Option("--ignore-column")
 ]
 
 
 TrimOption = Annotated[
-    bool, typer.Option("--trim/--no-trim", help="Ignore spaces and line breaks at the start and end of a cell.")
+    bool, typer.Option("--trim/--no-trim")
 ]
-LimitOption = Annotated[int, typer.Option(min=0, help="Changes to print; 0 prints all.")]
-StarsOption = Annotated[bool, typer.Option("--stars/--no-stars", help="Compare star ratings by value: ★★★☆☆ equals 3.")]
+LimitOption = Annotated[int, typer.Option(min=0)]
+StarsOption = Annotated[bool, typer.Option("--stars/--no-stars")]
 NumbersOption = Annotated[
-    bool, typer.Option("--numbers/--no-numbers", help="Compare numbers by value: 1,000 equals 1000, 90% equals 0.9.")
+    bool, typer.Option("--numbers/--no-numbers")
 ]
 DatesOption = Annotated[
-    bool, typer.Option("--dates/--no-dates", help="Compare dates by value: 2025/5/27 equals 2025-05-27.")
+    bool, typer.Option("--dates/--no-dates")
 ]
-ToleranceOption = Annotated[float, typer.Option(min=0.0, help="Numbers that differ by at most this much are equal.")]
+ToleranceOption = Annotated[float, typer.Option(min=0.0)]
 AutoKeyOption = Annotated[
-    bool, typer.Option("--auto-key/--no-auto-key", help="Without --key, find a unique identifier column and align rows by it.")
+    bool, typer.Option("--auto-key/--no-auto-key")
 ]
 
 
@@ -238,17 +249,17 @@ def _options(
 
 @app.command()
 def compare(
-    baseline: Annotated[str, typer.Argument(help="Document URL of the baseline version.")],
-    target: Annotated[str, typer.Argument(help="Document URL of the target version.")],
-    server: Annotated[str, typer.Option(envvar="DOCDIFF_SERVER", help="URL of a running docdiff service.")] = "http://127.0.0.1:8000",
+    baseline: Annotated[str, typer.Argument()],
+    target: Annotated[str, typer.Argument()],
+    server: Annotated[str, typer.Option(envvar="DOCDIFF_SERVER")] = "http://127.0.0.1:8000",
     cookie_file: Annotated[
         Optional[Path],
-        typer.Option(help="File holding the cookie ('-' reads standard input); default: the DOCDIFF_COOKIE variable."),
+        typer.Option(),
     ] = None,
-    file_format: Annotated[str, typer.Option("--format", help="Export format: csv or xlsx.")] = "csv",
+    file_format: Annotated[str, typer.Option("--format")] = "csv",
     key: KeyOption = None,
     ignore_column: IgnoreOption = None,
-    ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
+    ignore_case: Annotated[bool, typer.Option()] = False,
     trim: TrimOption = True,
     stars: StarsOption = True,
     numbers: NumbersOption = True,
@@ -257,7 +268,7 @@ def compare(
     auto_key: AutoKeyOption = True,
     xlsx: XlsxOption = None,
     daff: DaffOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON on stdout.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
     limit: LimitOption = 200,
 ) -> None:
     """Compare two online documents through a running service, showing progress live."""
@@ -308,19 +319,18 @@ def compare(
     except (httpx.HTTPError, StreamBroken) as exc:
         _fail(translate("cli.server_unreachable", lang, server=server, detail=_first_line(exc)))
 
-    if final is None or final.event == "error":
-        _report_error(final.data if final else {"code": "internal", "message": "no result"}, lang, as_json)
+    if final is None:
+        _report_error(InternalError(reason="no_result").to_dict(lang), lang, as_json)
+        raise typer.Exit(EXIT_ERROR)
+    if final.event == "error":
+        _report_error(final.data, lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     result = DiffResult.model_validate(final.data["result"])
     raise typer.Exit(_report(result, as_json, limit, lang))
 
 
 def _not_docdiff(server: str, status: int, lang: str) -> dict:
-    return {
-        "code": "invalid_request",
-        "message": translate("cli.not_docdiff", lang, server=server, status=status),
-        "hint": translate("cli.not_docdiff_hint", lang),
-    }
+    return InvalidRequest(reason="not_docdiff", server=server, status=status).to_dict(lang)
 
 
 def _cancel_on_interrupt(client, job_id: str | None, lang: str) -> None:
@@ -336,21 +346,21 @@ def _cancel_on_interrupt(client, job_id: str | None, lang: str) -> None:
 
 @app.command()
 def diff(
-    baseline: Annotated[Path, typer.Argument(help="Baseline CSV or XLSX file.")],
-    target: Annotated[Path, typer.Argument(help="Target CSV or XLSX file.")],
+    baseline: Annotated[Path, typer.Argument()],
+    target: Annotated[Path, typer.Argument()],
     key: KeyOption = None,
     ignore_column: IgnoreOption = None,
-    ignore_case: Annotated[bool, typer.Option(help="Compare text case-insensitively.")] = False,
+    ignore_case: Annotated[bool, typer.Option()] = False,
     trim: TrimOption = True,
     stars: StarsOption = True,
     numbers: NumbersOption = True,
     dates: DatesOption = True,
     tolerance: ToleranceOption = 0.0,
     auto_key: AutoKeyOption = True,
-    sheet: Annotated[Optional[str], typer.Option(help="XLSX sheet to compare on both sides; default: the first non-empty.")] = None,
+    sheet: Annotated[Optional[str], typer.Option()] = None,
     xlsx: XlsxOption = None,
     daff: DaffOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the payload as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
     limit: LimitOption = 200,
 ) -> None:
     """Compare two local CSV/XLSX files with the same engine as the service."""
@@ -358,16 +368,7 @@ def diff(
     sides = []
     try:
         for side, path in (("baseline", baseline), ("target", target)):
-            try:
-                content = path.read_bytes()
-            except OSError as exc:
-                error = {
-                    "code": "invalid_request",
-                    "message": translate("cli.file_unreadable", lang, path=path, detail=_os_reason(exc, lang)),
-                    "hint": translate("cli.file_unreadable_hint", lang),
-                }
-                _report_error(error, lang, as_json)
-                raise typer.Exit(EXIT_ERROR)
+            content = _read_file(path, side)
             try:
                 sides.append([load_table(content, str(path), sheet=sheet)] if sheet else load_sheets(content, str(path)))
             except DocdiffError as error:
@@ -388,9 +389,9 @@ def diff(
 @app.command()
 def demo(
     pair: Annotated[
-        str, typer.Option(help="Bundled documents to compare, as BASELINE_ID,TARGET_ID.")
+        str, typer.Option()
     ] = ",".join(DEMO_PAIR),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the final payload as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
     limit: LimitOption = 20,
 ) -> None:
     """Start the demo site and the service in this process, compare two sheet versions, exit."""
@@ -404,21 +405,46 @@ def demo(
     with ProgressView(stderr, lang) as view:
         final = asyncio.run(run_demo(baseline_id, target_id, lang, view.show, stderr))
     if final.event == "error":
-        _report_error(final.data, lang)
+        _report_error(final.data, lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     _report(DiffResult.model_validate(final.data["result"]), as_json, limit, lang)
     stderr.print(translate("cli.demo.next", lang), markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_SAME)
 
 
-def _os_reason(exc: OSError, lang: str) -> str:
-    reasons = {errno.ENOENT: "cli.os.not_found", errno.EACCES: "cli.os.no_access", errno.EISDIR: "cli.os.is_folder"}
-    key = reasons.get(exc.errno)
-    return translate(key, lang) if key else (exc.strerror or type(exc).__name__)
+def _read_file(path: Path, side: str) -> bytes:
+    """Read a local input file, raising FileUnreadable with the OS reason on failure."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reasons = {errno.ENOENT: "not_found", errno.EACCES: "no_access", errno.EISDIR: "is_folder"}
+        detail = exc.strerror or type(exc).__name__
+        raise FileUnreadable(reason=reasons.get(exc.errno), side=side, path=str(path), detail=detail) from exc
+
+
+def _help_key(command: str, parameter: str) -> str:
+    specific = f"help.{command}.{parameter}"
+    return specific if has_message(specific) else f"help.option.{parameter}"
+
+
+def build_cli(lang: str) -> TyperGroup:
+    """Build the click group of `app` with every help text taken from the `lang` catalog.
+
+    Raises KeyError when a command or parameter has no `help.*` catalog entry.
+    """
+    group = typer.main.get_command(app)
+    group.help = translate("help.app", lang)
+    for name, command in group.commands.items():
+        command.help = translate(f"help.{name}", lang)
+        # click would cut the command list's entry at about 45 characters.
+        command.short_help = command.help
+        for parameter in command.params:
+            parameter.help = translate(_help_key(name, parameter.name), lang)
+    return group
 
 
 def main() -> None:
-    app()
+    build_cli(lang_from_env())()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,11 @@ from typing import Any, ClassVar
 from docdiff.i18n import has_message, translate
 
 
+# Fields of every error object: in the service's error events and responses and
+# in the CLI's `--json` output. A field that does not apply is None.
+ERROR_FIELDS = ("code", "message", "hint", "stage", "side", "retryable")
+
+
 class DocdiffError(Exception):
     code: ClassVar[str] = "internal"
     status_code: ClassVar[int] = 500
@@ -55,6 +60,21 @@ class DocdiffError(Exception):
 class InvalidRequest(DocdiffError):
     code = "invalid_request"
     status_code = 422
+
+
+class FileUnreadable(DocdiffError):
+    """A local file the CLI cannot read, reported under the `invalid_request` code.
+
+    The reason is `not_found`, `no_access` or `is_folder`. Without a reason, the
+    message shows the `detail` parameter, which is the OS error text.
+    """
+
+    code = "invalid_request"
+    status_code = 422
+
+    @property
+    def base_key(self) -> str:
+        return "file_unreadable"
 
 
 class HostNotAllowed(DocdiffError):

@@ -96,10 +96,10 @@ def renames_by_rows(
     non-empty on either side, both the share of cells equal under the
     normalisation rules and the agreement beyond chance (Cohen's kappa) reach one of
     `RENAME_AGREEMENT`. Two unrelated yes/no columns that agree half the
-    time by chance do not. A rename of a column with few distinct values,
-    which rests on a neighbour only, is undone when its columns do not
-    agree. Then the columns still unpaired are paired when they agree, best
-    share first. This finds what value overlap cannot: a renamed yes/no
+    time by chance do not. The columns still unpaired, and those of renames
+    of columns with few distinct values, which rest on a neighbour only,
+    are paired when they agree, best share first. Such a rename stays when
+    neither of its columns found another partner that way. This finds what value overlap cannot: a renamed yes/no
     column whose neighbours moved or were dropped.
     """
     if rows.height == 0:
@@ -111,14 +111,9 @@ def renames_by_rows(
         return columns
     left = value_frame(baseline.select(checked_b)[rows["b"]], options)
     right = value_frame(target.select(checked_t)[rows["t"]], options)
-    doubtful = [(b, t) for b, t in few_valued if not _agree(*_agreement(left[b], right[t]))]
-    removed = columns.removed + [b for b, _ in doubtful]
-    added = columns.added + [t for _, t in doubtful]
-    if not removed or not added:
-        return columns
     candidates = []
-    for b in removed:
-        for t in added:
+    for b in checked_b:
+        for t in checked_t:
             share, kappa = _agreement(left[b], right[t])
             if _agree(share, kappa):
                 candidates.append((-share, baseline.columns.index(b), b, t))
@@ -130,11 +125,13 @@ def renames_by_rows(
             used_b.add(b)
             used_t.add(t)
             found.append((b, t))
-    if not found and not doubtful:
+    # A neighbour-based rename stays unless agreeing rows gave one of its columns another partner.
+    kept = [(b, t) for b, t in few_valued if b not in used_b and t not in used_t]
+    renamed = [pair for pair in columns.renamed if pair not in few_valued] + kept + found
+    if set(renamed) == set(columns.renamed):
         return columns
-    kept = [pair for pair in columns.renamed if pair not in doubtful]
     by_name = [pair for pair in columns.pairs if pair not in columns.renamed]
-    return _column_match(baseline.columns, target.columns, by_name, kept + found)
+    return _column_match(baseline.columns, target.columns, by_name, renamed)
 
 
 def _distinct_count(cells: pl.Series) -> int:

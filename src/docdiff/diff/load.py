@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import charset_normalizer
 import polars as pl
 
-from docdiff.errors import ParseError, UnsupportedFormat
+from docdiff.errors import InvalidRequest, ParseError, UnsupportedFormat
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
@@ -389,6 +389,7 @@ def load_table(data: bytes, source: str, sheet: str | None = None) -> Table:
     Raises UnsupportedFormat or ParseError with the file name and the reason.
     A file without a single non-empty cell is a ParseError too, because an
     empty export is far more often a failed export than an emptied sheet.
+    A `sheet` that the workbook does not have raises InvalidRequest.
     """
     table = _load(data, source, sheet)
     if not table.header:
@@ -448,7 +449,8 @@ def _choose_sheet(sheets, wanted: str | None, source: str):
             if entry[0] == wanted:
                 return entry
         names = ", ".join(name for name, *_ in sheets)
-        raise ParseError(reason="no_sheet", source=source, sheet=wanted, sheets=names)
+        # A sheet name is user input, like a key column, so a wrong one is an invalid request.
+        raise InvalidRequest(reason="unknown_sheet", source=source, sheet=wanted, sheets=names)
     for entry in sheets:
         if entry[1].height:
             return entry
