@@ -580,7 +580,7 @@ def _longest_increasing_length(values: list[int]) -> int:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 60), max_size=40, unique=True), st.data())
-def test_longest_increasing_mask_marks_a_longest_run(values, data):
+def test_increasing_mask_marks_longest_run(values, data):
     # Mostly sorted input with a few moves, like the pairs alignment passes in.
     values = sorted(values) if data.draw(st.booleans()) else values
     for _ in range(data.draw(st.integers(0, 4))):
@@ -588,10 +588,10 @@ def test_longest_increasing_mask_marks_a_longest_run(values, data):
             moved = values.pop(data.draw(st.integers(0, len(values) - 1)))
             values.insert(data.draw(st.integers(0, len(values))), moved)
     mask = longest_increasing_mask(pl.Series(values, dtype=pl.UInt32)).to_list()
-    kept = [value for value, keep in zip(values, mask) if keep]
+    marked = [value for value, keep in zip(values, mask) if keep]
     assert len(mask) == len(values)
-    assert all(earlier < later for earlier, later in zip(kept, kept[1:]))
-    assert len(kept) == _longest_increasing_length(values)
+    assert all(earlier < later for earlier, later in zip(marked, marked[1:]))
+    assert len(marked) == _longest_increasing_length(values)
 
 
 def test_rows_edited_in_place_pair_by_position():
@@ -621,7 +621,7 @@ def test_value_rules_on_repeated_values(cells):
     assert value_frame(frame, options)["c"].to_list() == expected
 
 
-def test_table_diff_frames_match_the_payload():
+def test_table_diff_matches_payload():
     target = BASE.replace("Rome", "Roma").replace("5,Eve,Lima\n", "") + "6,Fay,Bern\n"
     diff = compare_tables(table(BASE), table(target), CONTENT)
     result = diff.to_result()
@@ -634,7 +634,7 @@ def test_table_diff_frames_match_the_payload():
     assert diff.added().to_list() == [4]
 
 
-def test_renamed_yes_no_column_whose_neighbours_changed_too():
+def test_yes_no_rename_among_moved_neighbours():
     # `done` has two values and other columns moved around it, so its
     # neighbours differ and only the aligned rows tell that `finished` is it.
     baseline = "id,city,done,name\n1,Oslo,yes,Ann\n2,Rome,no,Bob\n3,Lima,yes,Cid\n4,Kyiv,no,Dee\n5,Bern,no,Eve\n"
@@ -661,7 +661,7 @@ def test_chance_agreement_is_no_rename():
     assert result.columns_added == ["other"]
 
 
-def test_trusted_models_equal_validated_ones():
+def test_trusted_equals_validated_model():
     from docdiff.diff.model import CellChange, RowChange, trusted
 
     cell = {"column": "city", "baseline_cell": "C3", "target_cell": "C4", "old": "Rome", "new": "Roma"}
@@ -713,15 +713,15 @@ def test_greedy_rounds_match_one_by_one(pairs, rounds):
     original = align.GREEDY_ROUNDS
     align.GREEDY_ROUNDS = rounds
     try:
-        taken = align.greedy_unique(ranked)
+        chosen = align.greedy_unique(ranked)
     finally:
         align.GREEDY_ROUNDS = original
-    assert taken.select("b", "t").rows() == expected
+    assert chosen.select("b", "t").rows() == expected
 
 
 def test_row_agreement_overrides_neighbour_rename():
-    # `Paid` sits where `Approved` sat, so the neighbour rule alone pairs
-    # them; `Confirmed` holds Approved's cells row for row and wins.
+    # `Paid` sits where `Approved` sat, so the neighbour rule alone pairs them.
+    # `Confirmed` contains Approved's cells row for row and wins.
     approved = ["yes" if i % 3 else "no" for i in range(30)]
     paid = ["yes" if i % 2 else "no" for i in range(30)]
     baseline = "ID,Name,Dept,Approved,Notes,City\n" + "".join(

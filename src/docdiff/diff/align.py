@@ -59,7 +59,7 @@ def align_by_key(baseline: pl.DataFrame, target: pl.DataFrame, key: list[str]) -
 
 
 def _join_in_order(left: pl.DataFrame, right: pl.DataFrame, on: list[str]) -> pl.DataFrame:
-    """Inner-join two frames indexed by `b` and `t`; the k-th copy of a value matches the k-th copy.
+    """Inner-join two frames indexed by `b` and `t`, matching the k-th copy of a value with the k-th copy.
 
     Values are usually unique, so the plain join runs first and checks that
     they are (polars checks before it builds any row, so duplicates cost no
@@ -79,7 +79,7 @@ def has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
     """Return whether two rows of `frame` share their `key` values.
 
     Counting distinct hashes is several times faster than counting distinct
-    rows; only equal hashes, a duplicate or a collision, need the exact count.
+    rows. Only equal hashes, a duplicate or a collision, need the exact count.
     """
     if frame.select(pl.struct(key).hash()).to_series().n_unique() == frame.height:
         return False
@@ -107,14 +107,14 @@ class Rows:
         return self.frame.columns
 
     def at(self, rows: pl.Series | list[int]) -> pl.DataFrame:
-        """Return the cells of the rows with these table indices, each of which must be held here."""
+        """Return the cells of the rows with these table indices, which must all be in `index`."""
         return self.frame[self.index.search_sorted(pl.Series(rows, dtype=pl.UInt32))]
 
 
 def pair_leftovers(
     baseline: Rows, target: Rows, anchors: pl.DataFrame, threshold: float, tolerance: float = 0.0
 ) -> pl.DataFrame:
-    """Pair the held rows that no anchor holds, and return the anchors with those pairs.
+    """Pair the rows of `baseline` and `target` that no anchor contains, and return the anchors with those pairs.
 
     `anchors` covers the whole tables, so it also gives the gaps the
     leftover rows sit in.
@@ -348,7 +348,7 @@ def _candidates_by_gap(
 ) -> pl.DataFrame:
     """Pair the k-th leftover row of a gap between skeleton anchors with the k-th on the other side.
 
-    With `equal_gaps_only`, only gaps that hold as many leftover rows on each side.
+    With `equal_gaps_only`, only gaps that have as many leftover rows on each side.
     """
     anchors_b = skeleton["b"].sort()
     anchors_t = skeleton["t"].sort()
@@ -381,20 +381,20 @@ def greedy_unique(ranked: pl.DataFrame) -> pl.DataFrame:
     the few pairs left go one by one.
     """
     remaining = ranked.select("b", "t", "similarity").with_row_index("rank")
-    taken = []
+    accepted = []
     for _ in range(GREEDY_ROUNDS):
         if remaining.height == 0:
             break
         first_b = remaining.group_by("b").agg(pl.col("rank").min())
         first_t = remaining.group_by("t").agg(pl.col("rank").min())
         chosen = remaining.join(first_b, on=["b", "rank"], how="semi").join(first_t, on=["t", "rank"], how="semi")
-        taken.append(chosen)
+        accepted.append(chosen)
         remaining = remaining.join(chosen.select("b"), on="b", how="anti").join(chosen.select("t"), on="t", how="anti")
     if remaining.height:
-        taken.append(_take_one_by_one(remaining))
-    if not taken:
+        accepted.append(_take_one_by_one(remaining))
+    if not accepted:
         return pl.DataFrame(schema=PAIR_SCHEMA)
-    return pl.concat(taken).sort("rank").select(
+    return pl.concat(accepted).sort("rank").select(
         pl.col("b").cast(pl.UInt32), pl.col("t").cast(pl.UInt32), pl.col("similarity").cast(pl.Float64)
     )
 

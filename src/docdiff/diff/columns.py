@@ -126,8 +126,8 @@ def renames_by_rows(
             used_t.add(t)
             found.append((b, t))
     # A neighbour-based rename stays unless agreeing rows gave one of its columns another partner.
-    standing = [(b, t) for b, t in few_valued if b not in used_b and t not in used_t]
-    renamed = [pair for pair in columns.renamed if pair not in few_valued] + standing + found
+    unchallenged = [(b, t) for b, t in few_valued if b not in used_b and t not in used_t]
+    renamed = [pair for pair in columns.renamed if pair not in few_valued] + unchallenged + found
     if set(renamed) == set(columns.renamed):
         return columns
     by_name = [pair for pair in columns.pairs if pair not in columns.renamed]

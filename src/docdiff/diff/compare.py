@@ -269,7 +269,7 @@ CHANGED_SCHEMA = {"pair": pl.UInt32, "column": pl.UInt32}
 
 
 def _unmatched_series(height: int, matched: pl.Series) -> pl.Series:
-    """Return the indices below `height` that `matched` does not hold, ascending."""
+    """Return the indices below `height` that `matched` does not contain, ascending."""
     is_matched = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
     if matched.len():
         is_matched.scatter(matched, True)
@@ -352,7 +352,7 @@ def _align_rows(
     rest_t = _unmatched_series(right.height, first["t"])
     if rest_b.len() == 0 or rest_t.len() == 0:
         return first.sort("b")
-    # A user's key needs only its own columns normalised; pairing needs them all.
+    # A user's key needs only its own columns normalised, but pairing needs them all.
     columns = key if key_source == "user" else left.columns
     rows_b = Rows(value_frame(left[rest_b].select(columns), options), rest_b)
     rows_t = Rows(value_frame(right[rest_t].select(columns), options), rest_t)
@@ -364,7 +364,7 @@ def _align_rows(
 
 
 def _match_rows(rows_b: Rows, rows_t: Rows, key: list[str]) -> pl.DataFrame:
-    """Match held rows exactly (by key, or by all cells) and return their table indices."""
+    """Match the rows of `rows_b` and `rows_t` exactly (by key, or by all cells) and return their table indices."""
     if key:
         pairs = align_by_key(rows_b.frame, rows_t.frame, key)
     else:

@@ -122,7 +122,7 @@ def read_csv_records(text: str) -> pl.DataFrame:
 
 def _parse_csv(payload: bytes, text: str | None = None) -> pl.DataFrame:
     """Parse UTF-8 CSV bytes; `text` is the same content decoded, when the caller has it."""
-    # `isspace` stops at the first other byte; `strip` would copy the whole file.
+    # `isspace` stops at the first other byte, while `strip` would copy the whole file.
     if not payload or payload.isspace():
         return pl.DataFrame()
     try:

@@ -45,7 +45,7 @@ def trusted(cls: type[Model], **values: object) -> Model:
     names = _field_names(cls)
     if len(values) != len(names):
         missing = sorted(set(names) - set(values))
-        raise TypeError(f"{cls.__name__} needs every field; missing {missing}")
+        raise TypeError(f"missing fields for {cls.__name__}: {missing}; pass every field")
     model = cls.__new__(cls)
     # In field order, which is the order of the model's JSON.
     _set_attribute(model, "__dict__", {name: values[name] for name in names})

@@ -59,7 +59,7 @@ def match_sheets(baseline: list[Table], target: list[Table]) -> list[tuple[Table
 def diff_workbooks(
     baseline: list[Table], target: list[Table], options: CompareOptions | None = None
 ) -> tuple[DiffResult, list[tuple[Table, Table]]]:
-    """Compare every matched sheet; return the primary result and every pair of tables compared.
+    """Compare every matched sheet and return the primary result and every pair of tables compared.
 
     The pairs come in the order of the results: the primary sheet's first,
     then those of `other_sheets`.
