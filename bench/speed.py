@@ -73,7 +73,7 @@ def generate(rows: int, columns: int, folder: Path, seed: int = 7) -> tuple[Path
     edit_columns = rng.choices(range(1, columns), k=edits)
     target = baseline.clone()
     for column in set(edit_columns):
-        picked = [row for row, col in zip(edit_rows, edit_columns) if col == column]
+        picked = sorted(row for row, col in zip(edit_rows, edit_columns) if col == column)
         name = target.columns[column]
         edited = target[name].gather(picked) + "x"
         target = target.with_columns(target[name].scatter(picked, edited))

@@ -220,6 +220,60 @@ def test_compare_unreachable_service_exit_two(site):
     assert "Cannot reach the service" in run.stderr
 
 
+def _cookie_file(tmp_path, content: bytes):
+    path = tmp_path / "cookie.txt"
+    path.write_bytes(content)
+    return path
+
+
+# Each case: extra arguments, environment, files made under tmp_path, expected code and message part.
+LOCAL_ERRORS = {
+    "no cookie": ([], {"DOCDIFF_COOKIE": " "}, None, "cookie_missing", "DOCDIFF_COOKIE"),
+    "bad format": (["--format", "pdf"], {}, None, "invalid_request", "--format must be csv or xlsx, not pdf"),
+    "bad server": (["--server", "127.0.0.1:8000"], {}, None, "invalid_request", "must start with http://"),
+    "no service": (["--server", "http://127.0.0.1:9"], {}, None, "service_unreachable", "http://127.0.0.1:9"),
+    "cookie file missing": (["--cookie-file", "{tmp}/none.txt"], {}, None, "invalid_request", "no such file"),
+    "cookie file not utf-8": (["--cookie-file", "{tmp}/cookie.txt"], {}, b"sid=\xff\xfe", "invalid_request",
+                              "not UTF-8 text"),
+}
+
+
+@pytest.mark.parametrize("case", LOCAL_ERRORS)
+def test_compare_errors_before_any_job_are_coded_json(tmp_path, case):
+    arguments, env, cookie, code, message = LOCAL_ERRORS[case]
+    if cookie is not None:
+        _cookie_file(tmp_path, cookie)
+    arguments = [argument.replace("{tmp}", str(tmp_path)) for argument in arguments]
+    run = docdiff("compare", "http://127.0.0.1:9/sheet/a", "http://127.0.0.1:9/sheet/b", *arguments, "--json",
+                  lang="en_US.UTF-8", env={"DOCDIFF_COOKIE": "sid=1", **env})
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert list(error) == list(ERROR_FIELDS)
+    assert error["code"] == code
+    assert message in error["message"]
+    assert error["hint"]
+    assert error["retryable"] is (code == "service_unreachable")
+    assert f"[{code}]" in run.stderr
+    assert "sid=" not in run.stdout + run.stderr
+
+
+def test_diff_unwritable_report_is_coded_json(tmp_path):
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--xlsx", tmp_path / "no" / "r.xlsx",
+                  "--json", lang="en_US.UTF-8")
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert error["code"] == "invalid_request"
+    assert "Cannot write the file" in error["message"] and "r.xlsx" in error["message"]
+
+
+def test_demo_bad_pair_is_coded_json():
+    run = docdiff("demo", "--pair", "only-one", "--json", lang="zh_CN.UTF-8")
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert error["code"] == "invalid_request"
+    assert "--pair 应写成" in error["message"]
+
+
 @pytest.mark.parametrize("command", ["serve", "compare", "diff", "demo", "demo-site"])
 def test_every_command_has_help(command):
     run = docdiff(command, "--help", lang="en_US.UTF-8")
@@ -235,6 +289,8 @@ def test_every_command_has_help(command):
                                "最多显示多少处变化"]),
     (["diff"], "en_US.UTF-8", ["Baseline CSV or XLSX file", "Key column that identifies a row",
                                "XLSX sheet to compare on both sides", "Changes to print"]),
+    (["demo-site"], "zh_CN.UTF-8", ["用法：", "监听端口（默认：8765）", "调节项", "显示本帮助并退出"]),
+    (["demo-site"], "en_US.UTF-8", ["usage: ", "port to listen on (default: 8765)", "knobs", "show this help"]),
 ])
 def test_help_follows_lang(command, lang, expected):
     run = docdiff(*command, "--help", lang=lang)
@@ -248,6 +304,9 @@ def test_chinese_help_has_no_english_sentences():
     assert run.returncode == 0, run.stderr
     assert "Compare two local" not in run.stdout
     assert "Key column" not in run.stdout
+    site_help = docdiff("demo-site", "--help", lang="zh_CN.UTF-8")
+    assert "port to listen on" not in site_help.stdout
+    assert "usage:" not in site_help.stdout
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])

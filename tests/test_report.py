@@ -2,12 +2,13 @@
 
 import csv
 import io
+from datetime import datetime
 
 import daff
 import openpyxl
 
 from docdiff.diff import CompareOptions, diff_tables, load_table
-from docdiff.diff.report import FILLS, render_daff_csv, render_xlsx, sheet_rows
+from docdiff.diff.report import FILLS, render_daff_csv, render_xlsx, sheet_rows, typed_value
 from tests.servers import DOCUMENTS
 
 BASE = "id,name,city\n1,Ann,Paris\n2,Bob,Rome\n3,Cid,Oslo\n4,Dee,Kyiv\n5,Eve,Lima\n"
@@ -89,6 +90,36 @@ def test_xlsx_report_fills_and_old_values():
     removed = next(index for index, row in enumerate(rows, start=1) if row[0] == "removed")
     assert rows[removed - 1][1:3] == (5, None)
     assert fill(removed, 5) == FILLS["removed"]
+
+
+def test_xlsx_report_types_numbers_and_dates_as_shown():
+    header = "id,code,amount,share,due,iso,card,bad_date,note"
+    row = "1,007,\"1,234.50\",12.5%,2025/5/27,2025-05-07,110101199003071234,2025/2/30,-3.5"
+    baseline = table(f"{header}\n{row}\n")
+    target = table(f"{header}\n{row.replace('-3.5', '-4')}\n")
+    content = render_xlsx([(baseline, target)], diff_tables(baseline, target), "en")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Diff"]
+    cells = {sheet.cell(1, column).value: sheet.cell(2, column) for column in range(4, 13)}
+    assert cells["id"].value == 1 and cells["id"].number_format == "0"
+    assert cells["code"].value == "007"
+    assert cells["amount"].value == 1234.5 and cells["amount"].number_format == "#,##0.00"
+    assert cells["share"].value == 0.125 and cells["share"].number_format == "0.0%"
+    assert cells["due"].value == datetime(2025, 5, 27) and cells["due"].number_format == "yyyy/m/d"
+    assert cells["iso"].value == datetime(2025, 5, 7) and cells["iso"].number_format == "yyyy-mm-dd"
+    assert cells["card"].value == "110101199003071234"
+    assert cells["bad_date"].value == "2025/2/30"
+    assert cells["note"].value == -4 and cells["note"].number_format == "0"
+    assert "#" + cells["note"].fill.fgColor.rgb[-6:] == FILLS["modified"]
+    assert sheet.cell(2, 13).value == "note: -3.5"
+
+
+def test_typed_value_keeps_text_that_would_read_differently():
+    assert typed_value("12") == (12.0, "0")
+    assert typed_value("-0.50") == (-0.5, "0.00")
+    assert typed_value("90%") == (0.9, "0%")
+    assert typed_value("1,000") == (1000.0, "#,##0")
+    for text in ("", "007", "1,00", "+5", "1e5", "12.", "¥100", "2025/13/1", "2025-5/1", "1234567890123456", "abc"):
+        assert typed_value(text) is None, text
 
 
 def test_xlsx_summary_sheet_in_chinese():

@@ -942,6 +942,29 @@ async def test_report_links_follow_each_result(page, service, site):
     await expect_report_links(page, service.url, second_job_id)
 
 
+async def test_report_link_of_dropped_job_shows_job_not_found(page, site, tmp_path):
+    # A service that keeps one job drops a finished job as soon as another is created.
+    service = start_service(tmp_path, site.url, max_jobs=1)
+    try:
+        await page.goto(service.url)
+        await fill_form(page, site.sheet(XHS_BASELINE), site.sheet(XHS_STARS), site.cookie)
+        async with page.expect_response(is_job_post) as answered:
+            await page.click("#submit")
+        first_job_id = (await (await answered.value).json())["id"]
+        await expect_result(page)
+        other = {"baseline": site.sheet(XHS_BASELINE), "target": site.sheet(XHS_STARS), "cookie": "demo_sid=x"}
+        assert httpx.post(f"{service.url}/api/jobs", json=other, timeout=10).status_code == 202
+        assert httpx.get(f"{service.url}/api/jobs/{first_job_id}", timeout=5).status_code == 404
+
+        await page.click(REPORT_LINKS["xlsx"])
+        await expect(page.locator("#error")).to_be_visible()
+        await expect(page.locator("#error")).to_have_attribute("data-code", "job_not_found")
+        await expect(page.locator("#error")).to_contain_text(f"任务 {first_job_id} 不存在或已过期")
+        await expect(page.locator("#result")).to_be_visible()
+    finally:
+        service.stop()
+
+
 async def test_cancel_after_finish_shows_result(page, service, site):
     """Hold back the terminal event, so the page still shows the finished job as running.
 

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,7 +26,15 @@ from typer.core import TyperGroup
 from docdiff.diff import CompareOptions, DiffResult, diff_workbooks, load_sheets, load_table
 from docdiff.diff.render import render_changes, render_summary
 from docdiff.diff.report import render_daff_csv, render_xlsx
-from docdiff.errors import ERROR_FIELDS, DocdiffError, FileUnreadable, InternalError, InvalidRequest
+from docdiff.errors import (
+    ERROR_FIELDS,
+    CookieMissing,
+    DocdiffError,
+    FileUnreadable,
+    InternalError,
+    InvalidRequest,
+    ServiceUnreachable,
+)
 from docdiff.i18n import has_message, lang_from_env, translate
 
 EXIT_SAME = 0
@@ -111,22 +120,36 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _fail(message: str) -> None:
+    """Print a message for `serve`, which has no `--json`, and exit with 2."""
     stderr.print(message, style="red", soft_wrap=True, markup=False)
     raise typer.Exit(EXIT_ERROR)
 
 
-def _read_cookie(cookie_file: Path | None, lang: str) -> str:
-    if cookie_file is not None:
+@contextmanager
+def _coded_errors(lang: str, as_json: bool):
+    """Report a DocdiffError raised inside as a coded error (also on stdout for `--json`) and exit with 2."""
+    try:
+        yield
+    except DocdiffError as error:
+        _report_error(error.to_dict(lang), lang, as_json)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _read_cookie(cookie_file: Path | None) -> str:
+    if cookie_file is None:
+        cookie = os.environ.get("DOCDIFF_COOKIE", "")
+    elif str(cookie_file) == "-":
+        cookie = sys.stdin.read()
+    else:
+        content = _read_file(cookie_file, None)
         try:
-            if str(cookie_file) == "-":
-                return sys.stdin.read().strip()
-            return cookie_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            _fail(translate("cli.cookie_file_unreadable", lang, path=cookie_file, detail=exc.strerror))
-    cookie = os.environ.get("DOCDIFF_COOKIE", "").strip()
-    if not cookie:
-        _fail(translate("cli.cookie_missing", lang))
-    return cookie
+            cookie = content.decode("utf-8")
+        except UnicodeDecodeError:
+            # The decoder's message quotes a byte of the file, which is part of a cookie.
+            raise FileUnreadable(reason="not_utf8", path=str(cookie_file)) from None
+    if not cookie.strip():
+        raise CookieMissing(reason="cli")
+    return cookie.strip()
 
 
 class ProgressView:
@@ -196,13 +219,13 @@ DaffOption = Annotated[
 ]
 
 
-def _write_report(path: Path | None, content: bytes, lang: str) -> None:
+def _write_report(path: Path | None, content: bytes) -> None:
     if path is None:
         return
     try:
         path.write_bytes(content)
     except OSError as exc:
-        _fail(translate("cli.file_unwritable", lang, path=path, detail=exc.strerror))
+        raise InvalidRequest(reason="file_unwritable", path=str(path), detail=exc.strerror) from exc
 
 
 KeyOption = Annotated[
@@ -272,26 +295,36 @@ def compare(
     limit: LimitOption = 200,
 ) -> None:
     """Compare two online documents through a running service, showing progress live."""
+    lang = _lang()
+    with _coded_errors(lang, as_json):
+        if file_format not in ("csv", "xlsx"):
+            raise InvalidRequest(reason="format", value=file_format)
+        if not server.startswith(("http://", "https://")):
+            raise InvalidRequest(reason="server_url", server=server)
+        options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
+        request = {
+            "baseline": baseline,
+            "target": target,
+            "cookie": _read_cookie(cookie_file),
+            "format": file_format,
+            "lang": lang,
+            "options": options.model_dump(),
+        }
+        final = _stream_job(server, request, xlsx, daff, lang, as_json)
+        if final is None:
+            raise InternalError(reason="no_result")
+    if final.event == "error":
+        _report_error(final.data, lang, as_json)
+        raise typer.Exit(EXIT_ERROR)
+    result = DiffResult.model_validate(final.data["result"])
+    raise typer.Exit(_report(result, as_json, limit, lang))
+
+
+def _stream_job(server: str, request: dict, xlsx: Path | None, daff: Path | None, lang: str, as_json: bool):
+    """Run the job on the service, showing its progress, write the asked reports, and return the final event."""
     import httpx
 
     from docdiff.client import CompareClient, ServiceError, StreamBroken
-
-    lang = _lang()
-    if file_format not in ("csv", "xlsx"):
-        _fail(translate("error.invalid_request", lang, detail=f"--format must be csv or xlsx, not {file_format!r}"))
-    if not server.startswith(("http://", "https://")):
-        _fail(translate("cli.server_invalid", lang, server=server))
-    cookie = _read_cookie(cookie_file, lang)
-    request = {
-        "baseline": baseline,
-        "target": target,
-        "cookie": cookie,
-        "format": file_format,
-        "lang": lang,
-        "options": _options(
-            key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key
-        ).model_dump(),
-    }
 
     final = None
     job_id = None
@@ -309,24 +342,16 @@ def compare(
             if final is not None and final.event == "result":
                 job_id = final.data["job_id"]
                 if xlsx is not None:
-                    _write_report(xlsx, client.report(job_id, "xlsx"), lang)
+                    _write_report(xlsx, client.report(job_id, "xlsx"))
                 if daff is not None:
-                    _write_report(daff, client.report(job_id, "csv"), lang)
+                    _write_report(daff, client.report(job_id, "csv"))
     except ServiceError as exc:
         error = exc.error if exc.error.get("code") else _not_docdiff(server, exc.status_code, lang)
         _report_error(error, lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     except (httpx.HTTPError, StreamBroken) as exc:
-        _fail(translate("cli.server_unreachable", lang, server=server, detail=_first_line(exc)))
-
-    if final is None:
-        _report_error(InternalError(reason="no_result").to_dict(lang), lang, as_json)
-        raise typer.Exit(EXIT_ERROR)
-    if final.event == "error":
-        _report_error(final.data, lang, as_json)
-        raise typer.Exit(EXIT_ERROR)
-    result = DiffResult.model_validate(final.data["result"])
-    raise typer.Exit(_report(result, as_json, limit, lang))
+        raise ServiceUnreachable(server=server, detail=_first_line(exc)) from exc
+    return final
 
 
 def _not_docdiff(server: str, status: int, lang: str) -> dict:
@@ -365,8 +390,8 @@ def diff(
 ) -> None:
     """Compare two local CSV/XLSX files with the same engine as the service."""
     lang = _lang()
-    sides = []
-    try:
+    with _coded_errors(lang, as_json):
+        sides = []
         for side, path in (("baseline", baseline), ("target", target)):
             content = _read_file(path, side)
             try:
@@ -376,13 +401,10 @@ def diff(
                 raise
         options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
         result, pairs = diff_workbooks(sides[0], sides[1], options)
-    except DocdiffError as error:
-        _report_error(error.to_dict(lang), lang, as_json)
-        raise typer.Exit(EXIT_ERROR)
-    if xlsx is not None:
-        _write_report(xlsx, render_xlsx(pairs, result, lang), lang)
-    if daff is not None:
-        _write_report(daff, render_daff_csv(*pairs[0], result).encode("utf-8"), lang)
+        if xlsx is not None:
+            _write_report(xlsx, render_xlsx(pairs, result, lang))
+        if daff is not None:
+            _write_report(daff, render_daff_csv(*pairs[0], result).encode("utf-8"))
     raise typer.Exit(_report(result, as_json, limit, lang))
 
 
@@ -400,7 +422,8 @@ def demo(
     lang = _lang()
     baseline_id, _, target_id = pair.partition(",")
     if not baseline_id or not target_id:
-        _fail(translate("error.invalid_request", lang, detail="--pair must be BASELINE_ID,TARGET_ID"))
+        with _coded_errors(lang, as_json):
+            raise InvalidRequest(reason="pair", example=",".join(DEMO_PAIR))
     stderr.print(translate("cli.demo.starting", lang))
     with ProgressView(stderr, lang) as view:
         final = asyncio.run(run_demo(baseline_id, target_id, lang, view.show, stderr))
@@ -412,7 +435,7 @@ def demo(
     raise typer.Exit(EXIT_SAME)
 
 
-def _read_file(path: Path, side: str) -> bytes:
+def _read_file(path: Path, side: str | None) -> bytes:
     """Read a local input file, raising FileUnreadable with the OS reason on failure."""
     try:
         return path.read_bytes()

@@ -77,6 +77,14 @@ class FileUnreadable(DocdiffError):
         return "file_unreadable"
 
 
+class ServiceUnreachable(DocdiffError):
+    """The CLI cannot reach the docdiff service, or lost its event stream."""
+
+    code = "service_unreachable"
+    status_code = 503
+    retryable = True
+
+
 class HostNotAllowed(DocdiffError):
     code = "host_not_allowed"
     status_code = 403

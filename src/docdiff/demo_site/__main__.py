@@ -34,60 +34,52 @@ SESSION_ENV = "DOCDIFF_DEMO_SESSION"
 def non_negative_int(text: str) -> int:
     value = int(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+        raise argparse.ArgumentTypeError(translate("demo_site.error.negative", lang_from_env(), value=value))
     return value
 
 
-def build_parser(prog: str = "python -m docdiff.demo_site") -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m docdiff.demo_site", lang: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser with its help in `lang` (by default the language `LANG` asks for)."""
+    lang = lang or lang_from_env()
+
+    def text(key: str, **params: object) -> str:
+        return translate(f"demo_site.{key}", lang, **params)
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):
+            super().add_usage(usage, actions, groups, prefix=prefix or text("usage"))
+
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Serve the demo document site, a stand-in for the Tencent Docs sheet editor.",
-        epilog=f"The session token is read from --session-token-file, else from the "
-        f"{SESSION_ENV} environment variable, else generated and printed.",
+        description=text("description"),
+        epilog=text("epilog", env=SESSION_ENV),
+        formatter_class=Formatter,
+        add_help=False,
     )
 
-    server = parser.add_argument_group("server")
-    server.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
-    )
-    server.add_argument(
-        "--port", type=int, default=8765, help="port to listen on (default: %(default)s)"
-    )
+    server = parser.add_argument_group(text("group.server"))
+    server.add_argument("--host", default="127.0.0.1", help=text("host"))
+    server.add_argument("--port", type=int, default=8765, help=text("port"))
 
-    content = parser.add_argument_group("documents and session")
+    content = parser.add_argument_group(text("group.documents"))
     content.add_argument(
-        "--documents", type=Path, default=BUNDLED_DOCUMENTS_DIR, metavar="DIR",
-        help="folder whose .csv and .xlsx files are served (default: the bundled documents)",
+        "--documents", type=Path, default=BUNDLED_DOCUMENTS_DIR, metavar="DIR", help=text("documents")
     )
-    content.add_argument(
-        "--session-token-file", type=Path, metavar="FILE",
-        help="file containing the session token, the only valid value of the demo_sid cookie",
-    )
+    content.add_argument("--session-token-file", type=Path, metavar="FILE", help=text("session_token_file"))
 
-    knobs = parser.add_argument_group("knobs", "start-up values, changeable at /_demo/knobs")
+    knobs = parser.add_argument_group(text("group.knobs"), text("group.knobs.description"))
     knobs.add_argument(
-        "--page-latency-ms", type=non_negative_int, default=0, metavar="N",
-        help="delay in milliseconds before sheet pages and cell data respond (default: 0)",
+        "--page-latency-ms", type=non_negative_int, default=0, metavar="N", help=text("page_latency_ms")
     )
     knobs.add_argument(
-        "--export-latency-ms", type=non_negative_int, default=0, metavar="N",
-        help="delay in milliseconds before an export request responds (default: 0)",
+        "--export-latency-ms", type=non_negative_int, default=0, metavar="N", help=text("export_latency_ms")
     )
-    knobs.add_argument(
-        "--export-failure", action="store_true", help="make every export fail with HTTP 500"
-    )
-    knobs.add_argument(
-        "--missing-menu", action="store_true",
-        help="render sheets without the more button, so the export menu cannot be opened",
-    )
-    knobs.add_argument(
-        "--forbidden", action="append", default=[], metavar="DOC_ID",
-        help="document id that the session may not open; repeat for more",
-    )
-    knobs.add_argument(
-        "--session-expired", action="store_true",
-        help="treat the valid session token as logged out",
-    )
+    knobs.add_argument("--export-failure", action="store_true", help=text("export_failure"))
+    knobs.add_argument("--missing-menu", action="store_true", help=text("missing_menu"))
+    knobs.add_argument("--forbidden", action="append", default=[], metavar="DOC_ID", help=text("forbidden"))
+    knobs.add_argument("--session-expired", action="store_true", help=text("session_expired"))
+
+    parser.add_argument_group(text("group.help")).add_argument("-h", "--help", action="help", help=text("help"))
     return parser
 
 
@@ -96,7 +88,9 @@ def read_session_token(parser: argparse.ArgumentParser, token_file: Path | None)
         try:
             return token_file.read_text(encoding="utf-8").strip()
         except OSError as error:
-            parser.error(f"cannot read --session-token-file {token_file}: {error.strerror}")
+            parser.error(
+                translate("demo_site.error.token_file", lang_from_env(), path=token_file, detail=error.strerror)
+            )
     return os.environ.get(SESSION_ENV) or secrets.token_urlsafe(24)
 
 
@@ -117,7 +111,7 @@ def build_config(parser: argparse.ArgumentParser, args: argparse.Namespace) -> D
         )
     except ValidationError as error:
         messages = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
-        parser.error(f"invalid settings: {'; '.join(messages)}")
+        parser.error(translate("demo_site.error.settings", lang_from_env(), detail="; ".join(messages)))
 
 
 def print_banner(state: SiteState, host: str, port: int) -> None:
@@ -141,7 +135,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m docdiff.demo_site
     try:
         app = create_app(config)
     except DocumentsError as error:
-        parser.error(f"{error}. Pass --documents with a folder that contains .csv or .xlsx files.")
+        parser.error(translate("demo_site.error.documents", lang_from_env(), detail=error))
 
     print_banner(app.state.demo_site, args.host, args.port)
     serve(app, host=args.host, port=args.port)

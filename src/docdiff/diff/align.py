@@ -426,20 +426,20 @@ def longest_increasing_mask(values: pl.Series) -> pl.Series:
         return pl.Series(dtype=pl.Boolean)
     if values.is_sorted():
         return pl.repeat(True, values.len(), eager=True)
-    ranks = values.rank("ordinal")
-    run_of_value = (ranks.cast(pl.Int64).diff() != 1).fill_null(True).cum_sum() - 1
-    runs = (
-        pl.DataFrame({"run": run_of_value, "rank": ranks})
-        .group_by("run", maintain_order=True)
-        .agg(pl.col("rank").first().alias("start"), pl.len().alias("length"))
-    )
+    # Inside a run, rank and position both rise by one per step, so their
+    # difference is constant, and it changes from one run to the next.
+    diagonal = values.to_frame("value").select(
+        pl.col("value").rank("ordinal").cast(pl.Int64) - pl.int_range(pl.len(), dtype=pl.Int64)
+    ).to_series()
+    runs = diagonal.rle().struct.unnest()
     if runs.height == 1:
         return pl.repeat(True, values.len(), eager=True)
 
-    # Runs cover disjoint rank ranges, so ranking them by their first value
+    # Runs cover disjoint rank ranges, so ranking them by their first rank
     # numbers them 1..n in value order, the Fenwick tree's index.
-    positions = runs["start"].rank("ordinal").cast(pl.Int64).to_list()
-    lengths = runs["length"].to_list()
+    first_rank = pl.col("value") + pl.col("len").cum_sum() - pl.col("len")
+    positions = runs.select(first_rank.rank("ordinal").cast(pl.Int64)).to_series().to_list()
+    lengths = runs["len"].to_list()
     count = len(positions)
     tree_weight = [0] * (count + 1)
     tree_run = [-1] * (count + 1)
@@ -466,4 +466,4 @@ def longest_increasing_mask(values: pl.Series) -> pl.Series:
     while best_run >= 0:
         chosen[best_run] = True
         best_run = previous[best_run]
-    return pl.Series(chosen, dtype=pl.Boolean).gather(run_of_value)
+    return pl.Series(chosen, dtype=pl.Boolean).gather(diagonal.rle_id())

@@ -17,7 +17,7 @@ import polars as pl
 from docdiff.diff.align import Rows, align_by_key, exact_anchors, longest_increasing_mask, pair_leftovers
 from docdiff.diff.columns import ColumnMatch, column_match_name, match_columns, renames_by_rows
 from docdiff.diff.keys import find_key
-from docdiff.diff.load import Table, column_letter
+from docdiff.diff.load import Table
 from docdiff.diff.model import (
     CellChange,
     ColumnRename,
@@ -75,8 +75,9 @@ class TableDiff:
 
     `pairs` has one row per matched pair of rows (`b`, `t`, `similarity`,
     `moved`), sorted by `b`. `cells` has one row per differing cell of a
-    pair (`pair`, the pair's row in `pairs`, and `column`, its position in
-    `compared`), sorted by both. Rows in no pair were removed or added.
+    pair (`pair`, the pair's row in `pairs`; `column`, its position in
+    `compared`; `old` and `new`, the cells as they are), sorted by `pair`
+    and `column`. Rows in no pair were removed or added.
     Everything a report needs is here; `to_result` builds the payload.
     """
 
@@ -125,31 +126,31 @@ class TableDiff:
         Columns: `pair`, `b`, `t`, `column` (the baseline name),
         `baseline_cell`, `target_cell`, `old` and `new`.
         """
-        located = self.cells.with_columns(
-            b=self.pairs["b"].gather(self.cells["pair"]),
-            t=self.pairs["t"].gather(self.cells["pair"]),
-        ).with_row_index("order")
-        parts = []
-        for (position,), part in located.group_by("column", maintain_order=True):
-            baseline_name, target_name = self.compared[position]
-            baseline_letter = column_letter(self.baseline.first_column + self.baseline.header.index(baseline_name))
-            target_letter = column_letter(self.target.first_column + self.target.header.index(target_name))
-            parts.append(
-                part.select(
-                    "order",
-                    "pair",
-                    "b",
-                    "t",
-                    pl.lit(baseline_name).alias("column"),
-                    pl.format(baseline_letter + "{}", pl.col("b") + self.baseline.first_data_row).alias("baseline_cell"),
-                    pl.format(target_letter + "{}", pl.col("t") + self.target.first_data_row).alias("target_cell"),
-                    self.baseline.data[baseline_name].gather(part["b"]).alias("old"),
-                    self.target.data[target_name].gather(part["t"]).alias("new"),
-                )
-            )
-        if not parts:
-            return pl.DataFrame(schema=CELL_VALUES_SCHEMA)
-        return pl.concat(parts).sort("order").drop("order")
+        baseline_names = [b for b, _ in self.compared]
+        baseline_letters = [self.baseline.letter(name) for name in baseline_names]
+        target_letters = [self.target.letter(name) for _, name in self.compared]
+
+        def per_column(values: list[str]) -> pl.Expr:
+            return pl.lit(pl.Series(values, dtype=pl.String)).gather(pl.col("column"))
+
+        located = self.cells.lazy().with_columns(
+            pl.lit(self.pairs["b"]).gather(pl.col("pair")).alias("b"),
+            pl.lit(self.pairs["t"]).gather(pl.col("pair")).alias("t"),
+        )
+        return located.select(
+            "pair",
+            "b",
+            "t",
+            per_column(baseline_names).alias("column"),
+            pl.concat_str(
+                per_column(baseline_letters), (pl.col("b") + self.baseline.first_data_row).cast(pl.String)
+            ).alias("baseline_cell"),
+            pl.concat_str(
+                per_column(target_letters), (pl.col("t") + self.target.first_data_row).cast(pl.String)
+            ).alias("target_cell"),
+            "old",
+            "new",
+        ).collect()
 
     def to_result(self) -> DiffResult:
         """Build the pydantic payload: one `RowChange` per changed row, in target order."""
@@ -255,17 +256,7 @@ class TableDiff:
         return cells
 
 
-CELL_VALUES_SCHEMA = {
-    "pair": pl.UInt32,
-    "b": pl.UInt32,
-    "t": pl.UInt32,
-    "column": pl.String,
-    "baseline_cell": pl.String,
-    "target_cell": pl.String,
-    "old": pl.String,
-    "new": pl.String,
-}
-CHANGED_SCHEMA = {"pair": pl.UInt32, "column": pl.UInt32}
+CHANGED_SCHEMA = {"pair": pl.UInt32, "column": pl.UInt32, "old": pl.String, "new": pl.String}
 
 
 def _unmatched_series(height: int, matched: pl.Series) -> pl.Series:
@@ -375,13 +366,13 @@ def _match_rows(rows_b: Rows, rows_t: Rows, key: list[str]) -> pl.DataFrame:
 def _changed_cells(
     left: pl.DataFrame, right: pl.DataFrame, matched: pl.DataFrame, options: CompareOptions
 ) -> pl.DataFrame:
-    """Return (pair, column) for every differing cell of the matched pairs.
+    """Return `pair`, `column`, `old` and `new` for every differing cell of the matched pairs.
 
     Pairs whose rows hash alike are equal (a 64-bit hash, so a collision
     that hides a change is about as likely as one in 10^19 pairs); only the
-    other pairs are gathered. Their cells are compared as text first, and
-    only the cells that differ as text go through the value rules and the
-    numeric tolerance, all columns at once.
+    other pairs are gathered. Their cells are compared as text first, all
+    columns in one query, and only the cells that differ as text go through
+    the value rules and the numeric tolerance.
     """
     if not left.columns or matched.height == 0:
         return pl.DataFrame(schema=CHANGED_SCHEMA)
@@ -390,27 +381,27 @@ def _changed_cells(
     ).arg_true().cast(pl.UInt32)
     if differing.len() == 0:
         return pl.DataFrame(schema=CHANGED_SCHEMA)
-    gathered_left = left[matched["b"].gather(differing)]
-    gathered_right = right[matched["t"].gather(differing)]
-    parts = []
-    for position, name in enumerate(left.columns):
-        rows = (gathered_left[name] != gathered_right[name]).arg_true()
-        if rows.len():
-            parts.append(
-                pl.DataFrame(
-                    {
-                        "pair": differing.gather(rows),
-                        "column": pl.repeat(position, rows.len(), dtype=pl.UInt32, eager=True),
-                        "old": gathered_left[name].gather(rows),
-                        "new": gathered_right[name].gather(rows),
-                    }
-                )
-            )
-    if not parts:
+    gathered = pl.concat(
+        [
+            left[matched["b"].gather(differing)].select(pl.all().name.prefix("old_")),
+            right[matched["t"].gather(differing)].select(pl.all().name.prefix("new_")),
+            differing.alias("pair").to_frame(),
+        ],
+        how="horizontal",
+    ).lazy()
+    candidates = pl.concat(
+        gathered.filter(pl.col(f"old_{name}") != pl.col(f"new_{name}")).select(
+            "pair",
+            pl.lit(position, pl.UInt32).alias("column"),
+            pl.col(f"old_{name}").alias("old"),
+            pl.col(f"new_{name}").alias("new"),
+        )
+        for position, name in enumerate(left.columns)
+    ).collect()
+    if candidates.height == 0:
         return pl.DataFrame(schema=CHANGED_SCHEMA)
-    candidates = pl.concat(parts)
     differs = _differ_by_value(candidates["old"], candidates["new"], options)
-    return candidates.filter(differs).select("pair", "column").sort("pair", "column")
+    return candidates.filter(differs).sort("pair", "column")
 
 
 def _differ_by_value(old: pl.Series, new: pl.Series, options: CompareOptions) -> pl.Series:

@@ -59,9 +59,12 @@ class Table:
         """Return the spreadsheet row number of data row `index` (0-based)."""
         return self.first_data_row + index
 
+    def letter(self, column: str) -> str:
+        """Return the spreadsheet letters of `column` in the source sheet."""
+        return column_letter(self.first_column + self.header.index(column))
+
     def cell_address(self, column: str, index: int) -> str:
-        position = self.first_column + self.header.index(column)
-        return f"{column_letter(position)}{self.row_number(index)}"
+        return f"{self.letter(column)}{self.row_number(index)}"
 
 
 def column_letter(position: int) -> str:

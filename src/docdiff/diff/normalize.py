@@ -38,25 +38,27 @@ def stars_to_number(cell: pl.Expr) -> pl.Expr:
 
 
 def canonical_date(cell: pl.Expr) -> pl.Expr:
-    parts = cell.str.extract_groups(_DATE)
-    date = pl.concat_str(
-        parts.struct.field("1"),
-        pl.lit("-"),
-        parts.struct.field("2").str.zfill(2),
-        pl.lit("-"),
-        parts.struct.field("3").str.zfill(2),
+    # The parts are extracted once and combined inside the struct: each
+    # `struct.field` of the extraction itself would run the regex again.
+    parts = cell.str.extract_groups(_DATE).struct.with_fields(
+        date=pl.concat_str(
+            pl.field("1"), pl.lit("-"), pl.field("2").str.zfill(2), pl.lit("-"), pl.field("3").str.zfill(2)
+        ),
+        time=pl.concat_str(
+            pl.lit(" "),
+            pl.field("4").str.zfill(2),
+            pl.lit(":"),
+            pl.field("5"),
+            pl.lit(":"),
+            pl.field("6").fill_null("00"),
+        ),
     )
-    time = pl.concat_str(
-        pl.lit(" "),
-        parts.struct.field("4").str.zfill(2),
-        pl.lit(":"),
-        parts.struct.field("5"),
-        pl.lit(":"),
-        parts.struct.field("6").fill_null("00"),
-    )
-    midnight = time == " 00:00:00"
-    with_time = pl.when(time.is_null() | midnight).then(date).otherwise(pl.concat_str(date, time))
-    return pl.when(parts.struct.field("1").is_not_null()).then(with_time).otherwise(cell)
+    midnight = pl.field("time").is_null() | (pl.field("time") == " 00:00:00")
+    text = parts.struct.with_fields(
+        text=pl.when(midnight).then(pl.field("date")).otherwise(pl.concat_str(pl.field("date"), pl.field("time")))
+    ).struct.field("text")
+    # `text` is null where the cell is no date.
+    return pl.coalesce(text, cell)
 
 
 def numeric_value(cell: pl.Expr) -> pl.Expr:

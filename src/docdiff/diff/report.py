@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import xlsxwriter
 
@@ -27,6 +28,48 @@ FILLS = {
     "moved": "#DDEBF7",
     "header": "#D9D9D9",
 }
+
+
+# Cells written as numbers or dates when the spreadsheet shows them exactly
+# as the text: plain and grouped numbers, percentages, and dates with `-`
+# or `/`. Numbers with a leading zero (codes) or more than 15 significant
+# digits (ID card and order numbers, which a double would round) stay text.
+_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.([0-9]+))?(%?)$")
+_GROUPED = re.compile(r"^-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.([0-9]+))?(%?)$")
+_DATE = re.compile(r"^([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})$")
+MAX_DIGITS = 15
+
+
+def typed_value(text: str) -> tuple[float | datetime, str] | None:
+    """Return the number or date that a spreadsheet shows as `text`, with its number format, or None.
+
+    `1,234.50` is 1234.5 shown as `#,##0.00`, `12.5%` is 0.125 shown as
+    `0.0%`, and `2025/5/27` is that day shown as `yyyy/m/d`, so the typed
+    cell reads as the text did.
+    """
+    date = _DATE.match(text)
+    if date:
+        year, separator, month, day = date.groups()
+        try:
+            value = datetime(int(year), int(month), int(day))
+        except ValueError:
+            return None
+        # A leading zero on either part means the text pads both.
+        padded = month.startswith("0") or day.startswith("0")
+        parts = ("mm", "dd") if padded else ("m", "d")
+        return value, f"yyyy{separator}{parts[0]}{separator}{parts[1]}"
+    number = _NUMBER.match(text) or _GROUPED.match(text)
+    if number is None:
+        return None
+    digits = text.replace("-", "").replace(",", "").replace(".", "").rstrip("%").lstrip("0")
+    if len(digits) > MAX_DIGITS:
+        return None
+    decimals, percent = number.groups()
+    value = float(text.replace(",", "").rstrip("%"))
+    number_format = ("#,##0" if "," in text else "0") + ("." + "0" * len(decimals) if decimals else "")
+    if percent:
+        return value / 100, number_format + "%"
+    return value, number_format
 
 
 @dataclass
@@ -120,19 +163,49 @@ def render_xlsx(pairs: list[tuple[Table, Table]], result: DiffResult, lang: str 
     sheets = list(zip(pairs, [result, *result.other_sheets]))
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    formats = {
-        kind: workbook.add_format({"bg_color": color, "pattern": 1, "text_wrap": True, "valign": "top"})
-        for kind, color in FILLS.items()
-    }
-    formats["header"].set_bold()
-    plain = workbook.add_format({"text_wrap": True, "valign": "top"})
-
+    formats = CellFormats(workbook)
     names = _diff_sheet_names([sheet_result for _, sheet_result in sheets], lang)
     for name, ((baseline, target), sheet_result) in zip(names, sheets):
-        _write_diff_sheet(workbook.add_worksheet(name), formats, plain, baseline, target, sheet_result, lang)
+        _write_diff_sheet(workbook.add_worksheet(name), formats, baseline, target, sheet_result, lang)
     _write_summary_sheet(workbook, formats, result, lang)
     workbook.close()
     return buffer.getvalue()
+
+
+class CellFormats:
+    """The workbook's cell formats: a solid fill per kind of change (or none), with a number format or none.
+
+    xlsxwriter needs one format object per combination, so each is made
+    the first time a cell asks for it.
+    """
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.made: dict[tuple[str | None, str | None], object] = {}
+
+    def get(self, kind: str | None = None, number_format: str | None = None):
+        """Return the format for a cell of this kind of change (None: no fill) and number format."""
+        wanted = (kind, number_format)
+        if wanted not in self.made:
+            properties: dict[str, object] = {"text_wrap": True, "valign": "top"}
+            if kind is not None:
+                properties.update(bg_color=FILLS[kind], pattern=1)
+            if kind == "header":
+                properties["bold"] = True
+            if number_format is not None:
+                properties["num_format"] = number_format
+            self.made[wanted] = self.workbook.add_format(properties)
+        return self.made[wanted]
+
+    def write(self, sheet, line: int, column: int, text: str, kind: str | None) -> None:
+        """Write a cell's text as the number or date it shows, or as text."""
+        typed = typed_value(text)
+        if typed is None:
+            sheet.write_string(line, column, text, self.get(kind))
+        elif isinstance(typed[0], datetime):
+            sheet.write_datetime(line, column, typed[0], self.get(kind, typed[1]))
+        else:
+            sheet.write_number(line, column, typed[0], self.get(kind, typed[1]))
 
 
 def _diff_sheet_names(results: list[DiffResult], lang: str) -> list[str]:
@@ -156,7 +229,7 @@ def _diff_sheet_names(results: list[DiffResult], lang: str) -> list[str]:
     return names
 
 
-def _write_diff_sheet(sheet, formats, plain, baseline, target, result, lang) -> None:
+def _write_diff_sheet(sheet, formats: CellFormats, baseline, target, result, lang) -> None:
     columns = output_columns(result)
     labels = [
         translate("report.col.change", lang),
@@ -165,39 +238,37 @@ def _write_diff_sheet(sheet, formats, plain, baseline, target, result, lang) -> 
     ]
     header = labels + [target_name or baseline_name for baseline_name, target_name in columns]
     header.append(translate("report.col.old_values", lang))
-    sheet.write_row(0, 0, header, formats["header"])
+    sheet.write_row(0, 0, header, formats.get("header"))
     sheet.freeze_panes(1, 3)
 
     for line, row in enumerate(sheet_rows(baseline, target, result), start=1):
         values = _row_values(baseline, target, row, columns)
-        row_format = formats.get(row.kind, plain)
+        row_kind = None if row.kind == "unchanged" else row.kind
         changed = {cell.column: cell for cell in row.change.cells} if row.change else {}
-        label = translate(f"cli.kind.{row.kind}", lang) if row.kind != "unchanged" else ""
+        label = translate(f"cli.kind.{row.kind}", lang) if row_kind else ""
         if row.change is not None and row.change.moved and row.kind == "modified":
             label += " + " + translate("cli.kind.moved", lang)
-        sheet.write_string(line, 0, label, row_format if row.kind != "unchanged" else plain)
-        _write_number(sheet, line, 1, None if row.baseline is None else baseline.row_number(row.baseline), plain)
-        _write_number(sheet, line, 2, None if row.target is None else target.row_number(row.target), plain)
+        sheet.write_string(line, 0, label, formats.get(row_kind))
+        _write_number(sheet, line, 1, None if row.baseline is None else baseline.row_number(row.baseline), formats)
+        _write_number(sheet, line, 2, None if row.target is None else target.row_number(row.target), formats)
         for position, ((baseline_name, _), value) in enumerate(zip(columns, values), start=3):
             if row.kind == "modified":
-                cell_format = formats["modified"] if baseline_name in changed else plain
-            elif row.kind in ("added", "removed", "moved"):
-                cell_format = row_format
+                cell_kind = "modified" if baseline_name in changed else None
             else:
-                cell_format = plain
-            sheet.write_string(line, position, value, cell_format)
+                cell_kind = row_kind
+            formats.write(sheet, line, position, value, cell_kind)
         old_values = "\n".join(f"{cell.column}: {cell.old}" for cell in changed.values())
-        sheet.write_string(line, len(header) - 1, old_values, plain)
+        sheet.write_string(line, len(header) - 1, old_values, formats.get())
 
     sheet.set_column(0, 2, 10)
     sheet.set_column(3, len(header) - 1, 18)
 
 
-def _write_number(sheet, line: int, column: int, value: int | None, cell_format) -> None:
+def _write_number(sheet, line: int, column: int, value: int | None, formats: CellFormats) -> None:
     if value is None:
-        sheet.write_blank(line, column, None, cell_format)
+        sheet.write_blank(line, column, None, formats.get())
     else:
-        sheet.write_number(line, column, value, cell_format)
+        sheet.write_number(line, column, value, formats.get())
 
 
 def _summary_lines(result: DiffResult, lang: str) -> list[tuple[str, object]]:
@@ -243,13 +314,13 @@ def _workbook_summary_lines(result: DiffResult, lang: str) -> list[tuple[str, ob
     return lines
 
 
-def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> None:
+def _write_summary_sheet(workbook, formats: CellFormats, result: DiffResult, lang: str) -> None:
     sheet = workbook.add_worksheet(translate("report.sheet.summary", lang))
     lines = _workbook_summary_lines(result, lang)
     for line, (label, value) in enumerate(lines):
         if not label:
             continue
-        sheet.write_string(line, 0, label, formats["header"])
+        sheet.write_string(line, 0, label, formats.get("header"))
         if isinstance(value, int):
             sheet.write_number(line, 1, value)
         else:
@@ -257,7 +328,7 @@ def _write_summary_sheet(workbook, formats, result: DiffResult, lang: str) -> No
 
     legend = len(lines) + 1
     for offset, kind in enumerate(("added", "removed", "modified", "moved")):
-        sheet.write_string(legend + offset, 0, translate(f"cli.kind.{kind}", lang), formats[kind])
+        sheet.write_string(legend + offset, 0, translate(f"cli.kind.{kind}", lang), formats.get(kind))
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 60)
 

@@ -1657,8 +1657,6 @@
 
   // Show the report links for a finished job's result, else hide them and drop
   // their href. The URLs are relative to this page, like its API requests.
-  // NOTE: the service drops a finished job after DOCDIFF_JOB_TTL_S (1 hour by
-  // default), and a link then gets 404 job_not_found.
   function renderReportLinks() {
     const jobId = state.result ? state.result.jobId : null;
     for (const [extension, link] of [["xlsx", elements.downloadXlsx], ["csv", elements.downloadCsv]]) {
@@ -1676,10 +1674,39 @@
       return;
     }
     const text = JSON.stringify(state.result.payload, null, 2);
-    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    saveBlob(new Blob([text], { type: "application/json" }), `docdiff-${state.result.jobId || "result"}.json`);
+  }
+
+  // The service keeps a finished job's reports until DOCDIFF_JOB_TTL_S has
+  // passed (1 hour by default). The page fetches the report itself, so a
+  // report that is gone shows the service's coded error (job_not_found) here
+  // instead of a bare JSON page.
+  async function downloadReport(event) {
+    const link = event.currentTarget;
+    if (!link.href) {
+      return;
+    }
+    event.preventDefault();
+    let response;
+    try {
+      response = await fetch(link.href, { headers: { "Accept-Language": state.lang } });
+    } catch (error) {
+      showError(clientError("network_error", "client.network", "client.network_hint", { detail: error.message }, true));
+      return;
+    }
+    if (!response.ok) {
+      showError(errorFromResponse(response, await readJson(response), state.lang));
+      return;
+    }
+    const extension = link.href.split(".").pop();
+    saveBlob(await response.blob(), `docdiff-${state.result.jobId}.${extension}`);
+  }
+
+  function saveBlob(blob, filename) {
+    const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;
-    link.download = `docdiff-${state.result.jobId || "result"}.json`;
+    link.download = filename;
     document.body.append(link);
     link.click();
     link.remove();
@@ -1715,6 +1742,8 @@
       }
     });
     elements.downloadJson.addEventListener("click", downloadResult);
+    elements.downloadXlsx.addEventListener("click", downloadReport);
+    elements.downloadCsv.addEventListener("click", downloadReport);
     for (const button of document.querySelectorAll("#lang-switch button")) {
       button.addEventListener("click", () => {
         writeStorage(LANG_STORAGE_KEY, button.dataset.lang);
