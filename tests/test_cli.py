@@ -289,6 +289,11 @@ def test_every_command_has_help(command):
                                "最多显示多少处变化"]),
     (["diff"], "en_US.UTF-8", ["Baseline CSV or XLSX file", "Key column that identifies a row",
                                "XLSX sheet to compare on both sides", "Changes to print"]),
+    (["diff"], "zh_CN.UTF-8", ["用法：", "参数：", "选项：", "--key COLUMN", "［默认：200；x>=0］", "［必填］",
+                               "显示本帮助并退出。"]),
+    (["diff"], "en_US.UTF-8", ["Usage: ", "Arguments:", "Options:", "--key COLUMN", "[default:",
+                               "[required]", "Show this message and exit."]),
+    (["compare"], "zh_CN.UTF-8", ["［环境变量：DOCDIFF_SERVER；默认："]),
     (["demo-site"], "zh_CN.UTF-8", ["用法：", "监听端口（默认：8765）", "调节项", "显示本帮助并退出"]),
     (["demo-site"], "en_US.UTF-8", ["usage: ", "port to listen on (default: 8765)", "knobs", "show this help"]),
 ])
@@ -304,6 +309,8 @@ def test_chinese_help_has_no_english_sentences():
     assert run.returncode == 0, run.stderr
     assert "Compare two local" not in run.stdout
     assert "Key column" not in run.stdout
+    for word in ("Usage:", "Options:", "Arguments:", "[default:", "[required]", "Show this message"):
+        assert word not in run.stdout
     site_help = docdiff("demo-site", "--help", lang="zh_CN.UTF-8")
     assert "port to listen on" not in site_help.stdout
     assert "usage:" not in site_help.stdout

@@ -12,6 +12,7 @@ import errno
 import json
 import logging
 import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ from docdiff.errors import (
     InvalidRequest,
     ServiceUnreachable,
 )
-from docdiff.i18n import has_message, lang_from_env, translate
+from docdiff.i18n import DEFAULT_LANG, has_message, lang_from_env, translate
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -67,9 +68,9 @@ def _configure_logging(level: str) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option()] = None,
-    port: Annotated[Optional[int], typer.Option()] = None,
-    log_level: Annotated[str, typer.Option()] = "info",
+    host: Annotated[Optional[str], typer.Option(metavar="HOST")] = None,
+    port: Annotated[Optional[int], typer.Option(metavar="PORT")] = None,
+    log_level: Annotated[str, typer.Option(metavar="LEVEL")] = "info",
 ) -> None:
     """Start the compare service (HTTP API, SSE and web page)."""
     import uvicorn
@@ -212,10 +213,10 @@ def _report_error(error: dict, lang: str, as_json: bool = False) -> None:
 
 
 XlsxOption = Annotated[
-    Optional[Path], typer.Option("--xlsx")
+    Optional[Path], typer.Option("--xlsx", metavar="FILE")
 ]
 DaffOption = Annotated[
-    Optional[Path], typer.Option("--daff")
+    Optional[Path], typer.Option("--daff", metavar="FILE")
 ]
 
 
@@ -229,17 +230,17 @@ def _write_report(path: Path | None, content: bytes) -> None:
 
 
 KeyOption = Annotated[
-    Optional[list[str]], typer.Option("--key", "-k")
+    Optional[list[str]], typer.Option("--key", "-k", metavar="COLUMN")
 ]
 IgnoreOption = Annotated[
-    Optional[list[str]], typer.Option("--ignore-column")
+    Optional[list[str]], typer.Option("--ignore-column", metavar="COLUMN")
 ]
 
 
 TrimOption = Annotated[
     bool, typer.Option("--trim/--no-trim")
 ]
-LimitOption = Annotated[int, typer.Option(min=0)]
+LimitOption = Annotated[int, typer.Option(min=0, metavar="N")]
 StarsOption = Annotated[bool, typer.Option("--stars/--no-stars")]
 NumbersOption = Annotated[
     bool, typer.Option("--numbers/--no-numbers")
@@ -247,7 +248,7 @@ NumbersOption = Annotated[
 DatesOption = Annotated[
     bool, typer.Option("--dates/--no-dates")
 ]
-ToleranceOption = Annotated[float, typer.Option(min=0.0)]
+ToleranceOption = Annotated[float, typer.Option(min=0.0, metavar="X")]
 AutoKeyOption = Annotated[
     bool, typer.Option("--auto-key/--no-auto-key")
 ]
@@ -272,14 +273,11 @@ def _options(
 
 @app.command()
 def compare(
-    baseline: Annotated[str, typer.Argument()],
-    target: Annotated[str, typer.Argument()],
-    server: Annotated[str, typer.Option(envvar="DOCDIFF_SERVER")] = "http://127.0.0.1:8000",
-    cookie_file: Annotated[
-        Optional[Path],
-        typer.Option(),
-    ] = None,
-    file_format: Annotated[str, typer.Option("--format")] = "csv",
+    baseline: Annotated[str, typer.Argument(metavar="BASELINE_URL")],
+    target: Annotated[str, typer.Argument(metavar="TARGET_URL")],
+    server: Annotated[str, typer.Option(envvar="DOCDIFF_SERVER", metavar="URL")] = "http://127.0.0.1:8000",
+    cookie_file: Annotated[Optional[Path], typer.Option(metavar="FILE")] = None,
+    file_format: Annotated[str, typer.Option("--format", metavar="csv|xlsx")] = "csv",
     key: KeyOption = None,
     ignore_column: IgnoreOption = None,
     ignore_case: Annotated[bool, typer.Option()] = False,
@@ -371,8 +369,8 @@ def _cancel_on_interrupt(client, job_id: str | None, lang: str) -> None:
 
 @app.command()
 def diff(
-    baseline: Annotated[Path, typer.Argument()],
-    target: Annotated[Path, typer.Argument()],
+    baseline: Annotated[Path, typer.Argument(metavar="BASELINE")],
+    target: Annotated[Path, typer.Argument(metavar="TARGET")],
     key: KeyOption = None,
     ignore_column: IgnoreOption = None,
     ignore_case: Annotated[bool, typer.Option()] = False,
@@ -382,7 +380,7 @@ def diff(
     dates: DatesOption = True,
     tolerance: ToleranceOption = 0.0,
     auto_key: AutoKeyOption = True,
-    sheet: Annotated[Optional[str], typer.Option()] = None,
+    sheet: Annotated[Optional[str], typer.Option(metavar="NAME")] = None,
     xlsx: XlsxOption = None,
     daff: DaffOption = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -410,9 +408,7 @@ def diff(
 
 @app.command()
 def demo(
-    pair: Annotated[
-        str, typer.Option()
-    ] = ",".join(DEMO_PAIR),
+    pair: Annotated[str, typer.Option(metavar="BASELINE_ID,TARGET_ID")] = ",".join(DEMO_PAIR),
     as_json: Annotated[bool, typer.Option("--json")] = False,
     limit: LimitOption = 20,
 ) -> None:
@@ -450,15 +446,58 @@ def _help_key(command: str, parameter: str) -> str:
     return specific if has_message(specific) else f"help.option.{parameter}"
 
 
+class LocalizedHelp:
+    """Mixed into click's help formatter: the words click and typer add themselves, from the catalog.
+
+    Those words (`Usage:`, section headings, `[default: ...]`, `[required]`
+    and the `--help` line) are English in click and typer, so they are
+    translated here on their way out.
+    """
+
+    lang = DEFAULT_LANG
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix if prefix is not None else translate("help.click.usage", self.lang))
+
+    def write_heading(self, heading: str) -> None:
+        key = f"help.click.section.{heading.lower()}"
+        text = translate(key, self.lang) if has_message(key) else f"{heading}:"
+        self.write(f"{'':>{self.current_indent}}{text}\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, self._localize(text)) for term, text in rows], col_max, col_spacing)
+
+    def _localize(self, text: str) -> str:
+        text = text.replace("Show this message and exit.", translate("help.click.help", self.lang))
+        return re.sub(r"\[([^\[\]]*)\]$", self._extras, text)
+
+    def _extras(self, match: re.Match) -> str:
+        """Translate the bracket typer appends to a parameter's help: `[env var: X; default: Y; required]`."""
+        parts = []
+        for part in match.group(1).split("; "):
+            label, _, value = part.partition(": ")
+            key = f"help.click.{label.replace(' ', '_')}"
+            if has_message(key):
+                parts.append(translate(key, self.lang, value=value))
+            else:
+                parts.append(part)
+        return translate("help.click.extras", self.lang, extras=translate("help.click.separator", self.lang).join(parts))
+
+
 def build_cli(lang: str) -> TyperGroup:
     """Build the click group of `app` with every help text taken from the `lang` catalog.
 
     Raises KeyError when a command or parameter has no `help.*` catalog entry.
     """
     group = typer.main.get_command(app)
+    # Subclasses of the classes typer itself uses, which may be its own copy of click's.
+    formatter = type("HelpFormatter", (LocalizedHelp, group.context_class.formatter_class), {"lang": lang})
+    context = type("Context", (group.context_class,), {"formatter_class": formatter})
     group.help = translate("help.app", lang)
+    group.context_class = context
     for name, command in group.commands.items():
         command.help = translate(f"help.{name}", lang)
+        command.context_class = context
         # click would cut the command list's entry at about 45 characters.
         command.short_help = command.help
         for parameter in command.params:
