@@ -144,7 +144,8 @@ def test_expired_cookie_error_event(service, site):
     assert kind == "error"
     assert data["code"] == "cookie_expired"
     assert data["stage"] == "login"
-    assert data["side"] in ("baseline", "target")
+    # Both documents use the one session, so the error names neither.
+    assert data["side"] is None
     assert "Cookie" in data["message"]
     assert "F12" in data["hint"]
     assert elapsed < 5.0
@@ -177,8 +178,29 @@ def test_host_not_allowed_rejected_at_once(service, site):
     for path in ("/api/jobs", "/compare/stream"):
         response = httpx.post(service.url + path, json=request, timeout=10)
         assert response.status_code == 403
-        assert response.json()["error"]["code"] == "host_not_allowed"
-        assert "sheets.invalid" in response.json()["error"]["message"]
+        error = response.json()["error"]
+        assert error["code"] == "host_not_allowed"
+        assert "sheets.invalid" in error["message"]
+        # Rejected before any job exists: no stage ran, and the target's URL is the one at fault.
+        assert error["stage"] is None
+        assert error["side"] == "target"
+
+
+def test_bad_url_names_its_side(service, site):
+    request = compare_request(site)
+    request["baseline"] = "ftp://127.0.0.1/sheet/x"
+    response = httpx.post(f"{service.url}/api/jobs", json=request, timeout=10)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["stage"], error["side"]) == ("invalid_request", None, "baseline")
+
+
+def test_unknown_key_fails_in_diff_stage(service, site):
+    _, events = stream(service, compare_request(site, options={"key": ["不存在的列"]}))
+    event_id, kind, data = events[-1]
+    assert kind == "error"
+    assert (data["code"], data["stage"]) == ("invalid_request", "diff")
+    assert "不存在的列" in data["message"]
 
 
 @pytest.mark.parametrize("cookie, code", [("", "cookie_missing"), ("just-a-value", "invalid_request")])

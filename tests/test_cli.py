@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -274,6 +275,71 @@ def test_demo_bad_pair_is_coded_json():
     assert "--pair 应写成" in error["message"]
 
 
+def test_demo_unknown_document_is_rejected_before_start():
+    run = docdiff("demo", "--pair", "nope.baseline,tencent-plan-xhs.target", "--json", lang="en_US.UTF-8", timeout=20)
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert error["code"] == "invalid_request"
+    assert "No bundled document nope.baseline" in error["message"]
+    assert "tencent-plan-xhs.target-stars" in error["message"]
+    # Nothing was started: the demo prints its start-up line only after the check.
+    assert "Starting the demo" not in run.stderr
+
+
+@pytest.mark.parametrize("arguments, detail", [
+    (["diff", SP500 / "baseline.csv", SP500 / "target.csv", "--limit", "-1"], "--limit"),
+    (["diff", SP500 / "baseline.csv", "--bogus"], "--bogus"),
+    (["diff"], "BASELINE"),
+])
+def test_malformed_command_line_is_coded_json(arguments, detail):
+    run = docdiff(*arguments, "--json", lang="zh_CN.UTF-8")
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert list(error) == list(ERROR_FIELDS)
+    assert error["code"] == "invalid_request"
+    assert error["message"].startswith("命令行有误：") and detail in error["message"]
+    assert error["hint"] == "运行 docdiff diff --help 查看用法。"
+
+
+def test_no_arguments_show_help():
+    run = docdiff(lang="en_US.UTF-8")
+    assert run.returncode == 2
+    assert "Commands:" in run.stdout + run.stderr
+
+
+def test_sheet_with_two_csv_files_is_invalid_request():
+    run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--sheet", "Plan", "--json",
+                  lang="en_US.UTF-8")
+    assert run.returncode == 2
+    assert "--sheet applies to XLSX workbooks" in json.loads(run.stdout)["error"]["message"]
+
+
+def test_compare_checks_report_path_before_any_job(tmp_path):
+    # The service address answers nothing: the path is checked before it is contacted.
+    run = docdiff("compare", "http://127.0.0.1:9/sheet/a", "http://127.0.0.1:9/sheet/b", "--server",
+                  "http://127.0.0.1:9", "--xlsx", tmp_path / "missing" / "r.xlsx", "--json", lang="zh_CN.UTF-8",
+                  env={"DOCDIFF_COOKIE": "sid=1"})
+    assert run.returncode == 2
+    error = json.loads(run.stdout)["error"]
+    assert error["code"] == "invalid_request"
+    assert error["message"].endswith("r.xlsx：文件或文件夹不存在")
+
+
+@pytest.mark.parametrize("command, ready", [
+    (["serve", "--port"], "docdiff service started"),
+    (["demo-site", "--port"], "演示文档站点已启动"),
+])
+def test_busy_port_fails_before_start(command, ready):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        run = docdiff(*command, port, lang="zh_CN.UTF-8", timeout=60)
+    assert run.returncode == 2
+    assert f"无法监听 127.0.0.1:{port}" in run.stderr
+    assert ready not in run.stdout + run.stderr
+
+
 @pytest.mark.parametrize("command", ["serve", "compare", "diff", "demo", "demo-site"])
 def test_every_command_has_help(command):
     run = docdiff(command, "--help", lang="en_US.UTF-8")
@@ -330,7 +396,7 @@ def test_demo_runs_end_to_end():
     run = docdiff("demo", lang="en_US.UTF-8")
     assert run.returncode == 0, run.stderr
     assert "Target download" in run.stderr
-    assert "1 modified (1 cells changed)" in run.stdout
+    assert "1 modified (cells changed: 1)" in run.stdout
     assert "2025/8/24" in run.stdout
     assert "Next: run .venv/bin/docdiff demo-site" in run.stderr
 

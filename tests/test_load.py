@@ -51,6 +51,13 @@ def test_gb18030_is_detected():
     assert table.data["负责人"].to_list() == ["钱芳芳", "周明远"]
 
 
+@pytest.mark.parametrize("text", ["名称,城市\n张三,北京\n", "名称,城市\n张三,北京", "项目\n内容库优化\n"])
+def test_short_gb18030_is_not_read_as_utf16(text):
+    table = load_table(text.encode("gb18030"), "short.csv")
+    assert table.encoding == "gb18030"
+    assert table.header == text.splitlines()[0].split(",")
+
+
 def test_plain_utf8_without_title():
     table = load_table(b"a,b\n1,2\n", "t.csv")
     assert table.title is None

@@ -1,11 +1,13 @@
 """The whole-sheet reports: daff's highlighter CSV and the highlighted XLSX workbook."""
 
-import csv
 import io
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
-import daff
 import openpyxl
+import pytest
 
 from docdiff.diff import CompareOptions, diff_tables, load_table
 from docdiff.diff.report import FILLS, render_daff_csv, render_xlsx, sheet_rows, typed_value
@@ -19,20 +21,41 @@ def table(text: str):
     return load_table(text.encode("utf-8"), "t.csv")
 
 
-def daff_patch(baseline_text: str, patch_text: str) -> list[list[str]]:
-    rows = [list(row) for row in csv.reader(io.StringIO(baseline_text))]
-    patch = [[cell if cell != "" or index == 0 else None for index, cell in enumerate(row)]
-             for row in csv.reader(io.StringIO(patch_text))]
-    view = daff.PythonTableView(rows)
-    daff.HighlightPatch(view, daff.PythonTableView(patch)).apply()
-    return view.data
+def daff_patch(tmp_path: Path, baseline_text: str, patch_text: str) -> str:
+    """Apply `patch_text` to `baseline_text` with daff's own command, as a daff user would."""
+    (tmp_path / "baseline.csv").write_text(baseline_text, encoding="utf-8")
+    (tmp_path / "diff.csv").write_text(patch_text, encoding="utf-8")
+    daff_command = Path(sys.executable).with_name("daff")
+    subprocess.run(
+        [daff_command, "patch", "--output", tmp_path / "patched.csv", tmp_path / "baseline.csv", tmp_path / "diff.csv"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return (tmp_path / "patched.csv").read_text(encoding="utf-8")
 
 
-def test_daff_patch_of_our_diff_rebuilds_target():
-    baseline, target = table(BASE), table(TARGET)
-    text = render_daff_csv(baseline, target, diff_tables(baseline, target))
-    expected = [list(row) for row in csv.reader(io.StringIO(TARGET))]
-    assert daff_patch(BASE, text) == expected
+PATCH_CASES = {
+    "edit, insert, delete": (BASE, TARGET, CompareOptions()),
+    "move next to an edit": (
+        "部门,任务,状态\n研发,A,进行中\n研发,B,完成\n测试,C,进行中\n测试,D,未开始\n运营,E,完成\n",
+        "部门,任务,状态\n研发,A,进行中\n研发,X,新建\n研发,B,完成\n测试,D,进行中\n运营,E,完成\n测试,C,进行中\n",
+        CompareOptions(),
+    ),
+    "keyed, moves at both ends": (
+        "id,v\n1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n",
+        "id,v\n6,f\n2,b\n3,C\n4,d\n5,e\n1,a\n",
+        CompareOptions(key=["id"]),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PATCH_CASES)
+def test_daff_patch_of_our_diff_rebuilds_target(tmp_path, case):
+    baseline_text, target_text, options = PATCH_CASES[case]
+    baseline, target = table(baseline_text), table(target_text)
+    text = render_daff_csv(baseline, target, diff_tables(baseline, target, options))
+    assert daff_patch(tmp_path, baseline_text, text) == target_text
 
 
 def test_daff_rows_use_daff_actions():
@@ -42,7 +65,8 @@ def test_daff_rows_use_daff_actions():
     assert "->,2,Bob,Rome->Milan" in lines
     assert "+++,9,New,Bern" in lines
     assert "---,4,Dee,Kyiv" in lines
-    assert lines[1].startswith("...")
+    assert lines[1] == ",1,Ann,Paris"
+    assert len(lines) == 1 + 6
 
 
 def test_daff_arrow_avoids_values_containing_arrow():
@@ -118,7 +142,8 @@ def test_typed_value_keeps_text_that_would_read_differently():
     assert typed_value("-0.50") == (-0.5, "0.00")
     assert typed_value("90%") == (0.9, "0%")
     assert typed_value("1,000") == (1000.0, "#,##0")
-    for text in ("", "007", "1,00", "+5", "1e5", "12.", "¥100", "2025/13/1", "2025-5/1", "1234567890123456", "abc"):
+    for text in ("", "007", "1,00", "+5", "1e5", "12.", "¥100", "2025/13/1", "2025-5/1", "1234567890123456", "abc",
+                 "-0", "-0.00"):
         assert typed_value(text) is None, text
 
 

@@ -960,6 +960,7 @@ async def test_report_link_of_dropped_job_shows_job_not_found(page, site, tmp_pa
         await expect(page.locator("#error")).to_be_visible()
         await expect(page.locator("#error")).to_have_attribute("data-code", "job_not_found")
         await expect(page.locator("#error")).to_contain_text(f"任务 {first_job_id} 不存在或已过期")
+        await expect(page.locator("#error-title")).to_have_text("报告下载失败")
         await expect(page.locator("#result")).to_be_visible()
     finally:
         service.stop()

@@ -73,13 +73,12 @@ def serve(
     log_level: Annotated[str, typer.Option(metavar="LEVEL")] = "info",
 ) -> None:
     """Start the compare service (HTTP API, SSE and web page)."""
-    import uvicorn
-
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
     from docdiff.api import create_app
     from docdiff.download.profiles import check_profile_names
+    from docdiff.serving import bind, serve_on
     from docdiff.settings import Settings
 
     _configure_logging(log_level)
@@ -91,13 +90,12 @@ def serve(
         _fail(translate("cli.settings_invalid", lang, detail=_first_line(exc)))
     if not os.access(settings.browser_path, os.X_OK):
         _fail(translate("cli.browser_missing", lang, path=settings.browser_path))
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=log_level,
-        proxy_headers=True,
-    )
+    host, port = host or settings.host, port or settings.port
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        _fail(translate("cli.bind_failed", lang, host=host, port=port, detail=exc.strerror or str(exc)))
+    serve_on(sock, create_app(settings), log_level=log_level, proxy_headers=True)
 
 
 @app.command(
@@ -136,13 +134,13 @@ def _coded_errors(lang: str, as_json: bool):
         raise typer.Exit(EXIT_ERROR) from None
 
 
-def _read_cookie(cookie_file: Path | None) -> str:
+def _read_cookie(cookie_file: Path | None, lang: str) -> str:
     if cookie_file is None:
         cookie = os.environ.get("DOCDIFF_COOKIE", "")
     elif str(cookie_file) == "-":
         cookie = sys.stdin.read()
     else:
-        content = _read_file(cookie_file, None)
+        content = _read_file(cookie_file, None, lang)
         try:
             cookie = content.decode("utf-8")
         except UnicodeDecodeError:
@@ -220,13 +218,46 @@ DaffOption = Annotated[
 ]
 
 
-def _write_report(path: Path | None, content: bytes) -> None:
+# OS errors a user meets with files, named by catalog keys `cli.os.*`.
+OS_REASONS = {
+    errno.ENOENT: "not_found",
+    errno.ENOTDIR: "not_found",
+    errno.EACCES: "no_access",
+    errno.EPERM: "no_access",
+    errno.EISDIR: "is_folder",
+    errno.EROFS: "read_only",
+    errno.ENOSPC: "disk_full",
+}
+
+
+def _os_detail(exc: OSError, lang: str) -> str:
+    reason = OS_REASONS.get(exc.errno)
+    return translate(f"cli.os.{reason}", lang) if reason else exc.strerror or type(exc).__name__
+
+
+def _check_writable(path: Path | None, lang: str) -> None:
+    """Raise the error that writing a report to `path` would meet, before any work is done."""
+    if path is None:
+        return
+    if path.is_dir():
+        problem = errno.EISDIR
+    elif not path.parent.is_dir():
+        problem = errno.ENOENT
+    elif not os.access(path if path.exists() else path.parent, os.W_OK):
+        problem = errno.EACCES
+    else:
+        return
+    detail = _os_detail(OSError(problem, os.strerror(problem)), lang)
+    raise InvalidRequest(reason="file_unwritable", path=str(path), detail=detail)
+
+
+def _write_report(path: Path | None, content: bytes, lang: str) -> None:
     if path is None:
         return
     try:
         path.write_bytes(content)
     except OSError as exc:
-        raise InvalidRequest(reason="file_unwritable", path=str(path), detail=exc.strerror) from exc
+        raise InvalidRequest(reason="file_unwritable", path=str(path), detail=_os_detail(exc, lang)) from exc
 
 
 KeyOption = Annotated[
@@ -299,11 +330,13 @@ def compare(
             raise InvalidRequest(reason="format", value=file_format)
         if not server.startswith(("http://", "https://")):
             raise InvalidRequest(reason="server_url", server=server)
+        for path in (xlsx, daff):
+            _check_writable(path, lang)
         options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
         request = {
             "baseline": baseline,
             "target": target,
-            "cookie": _read_cookie(cookie_file),
+            "cookie": _read_cookie(cookie_file, lang),
             "format": file_format,
             "lang": lang,
             "options": options.model_dump(),
@@ -340,15 +373,21 @@ def _stream_job(server: str, request: dict, xlsx: Path | None, daff: Path | None
             if final is not None and final.event == "result":
                 job_id = final.data["job_id"]
                 if xlsx is not None:
-                    _write_report(xlsx, client.report(job_id, "xlsx"))
+                    _write_report(xlsx, client.report(job_id, "xlsx"), lang)
                 if daff is not None:
-                    _write_report(daff, client.report(job_id, "csv"))
+                    _write_report(daff, client.report(job_id, "csv"), lang)
     except ServiceError as exc:
         error = exc.error if exc.error.get("code") else _not_docdiff(server, exc.status_code, lang)
         _report_error(error, lang, as_json)
         raise typer.Exit(EXIT_ERROR)
     except (httpx.HTTPError, StreamBroken) as exc:
-        raise ServiceUnreachable(server=server, detail=_first_line(exc)) from exc
+        if isinstance(exc, httpx.ConnectError):
+            detail = translate("cli.connect_failed", lang)
+        elif isinstance(exc, httpx.TimeoutException):
+            detail = translate("cli.connect_timeout", lang)
+        else:
+            detail = _first_line(exc)
+        raise ServiceUnreachable(server=server, detail=detail) from exc
     return final
 
 
@@ -389,20 +428,24 @@ def diff(
     """Compare two local CSV/XLSX files with the same engine as the service."""
     lang = _lang()
     with _coded_errors(lang, as_json):
+        for path in (xlsx, daff):
+            _check_writable(path, lang)
         sides = []
         for side, path in (("baseline", baseline), ("target", target)):
-            content = _read_file(path, side)
+            content = _read_file(path, side, lang)
             try:
                 sides.append([load_table(content, str(path), sheet=sheet)] if sheet else load_sheets(content, str(path)))
             except DocdiffError as error:
                 error.params.setdefault("side", side)
                 raise
+        if sheet and all(table.format == "csv" for tables in sides for table in tables):
+            raise InvalidRequest(reason="sheet_without_workbook")
         options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
         result, pairs = diff_workbooks(sides[0], sides[1], options)
         if xlsx is not None:
-            _write_report(xlsx, render_xlsx(pairs, result, lang))
+            _write_report(xlsx, render_xlsx(pairs, result, lang), lang)
         if daff is not None:
-            _write_report(daff, render_daff_csv(*pairs[0], result).encode("utf-8"))
+            _write_report(daff, render_daff_csv(*pairs[0], result).encode("utf-8"), lang)
     raise typer.Exit(_report(result, as_json, limit, lang))
 
 
@@ -414,12 +457,17 @@ def demo(
 ) -> None:
     """Start the demo site and the service in this process, compare two sheet versions, exit."""
     from docdiff.demo_runner import run_demo
+    from docdiff.demo_site.app import BUNDLED_DOCUMENTS_DIR, load_documents
 
     lang = _lang()
     baseline_id, _, target_id = pair.partition(",")
-    if not baseline_id or not target_id:
-        with _coded_errors(lang, as_json):
+    with _coded_errors(lang, as_json):
+        if not baseline_id or not target_id:
             raise InvalidRequest(reason="pair", example=",".join(DEMO_PAIR))
+        bundled = sorted(load_documents(BUNDLED_DOCUMENTS_DIR))
+        for name in (baseline_id, target_id):
+            if name not in bundled:
+                raise InvalidRequest(reason="unknown_document", name=name, available=", ".join(bundled))
     stderr.print(translate("cli.demo.starting", lang))
     with ProgressView(stderr, lang) as view:
         final = asyncio.run(run_demo(baseline_id, target_id, lang, view.show, stderr))
@@ -431,14 +479,13 @@ def demo(
     raise typer.Exit(EXIT_SAME)
 
 
-def _read_file(path: Path, side: str | None) -> bytes:
+def _read_file(path: Path, side: str | None, lang: str) -> bytes:
     """Read a local input file, raising FileUnreadable with the OS reason on failure."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        reasons = {errno.ENOENT: "not_found", errno.EACCES: "no_access", errno.EISDIR: "is_folder"}
-        detail = exc.strerror or type(exc).__name__
-        raise FileUnreadable(reason=reasons.get(exc.errno), side=side, path=str(path), detail=detail) from exc
+        reason = {errno.ENOENT: "not_found", errno.EACCES: "no_access", errno.EISDIR: "is_folder"}.get(exc.errno)
+        raise FileUnreadable(reason=reason, side=side, path=str(path), detail=_os_detail(exc, lang)) from exc
 
 
 def _help_key(command: str, parameter: str) -> str:
@@ -505,8 +552,27 @@ def build_cli(lang: str) -> TyperGroup:
     return group
 
 
-def main() -> None:
-    build_cli(lang_from_env())()
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; a malformed command line is an `invalid_request` error like any other."""
+    lang = lang_from_env()
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        code = build_cli(lang).main(argv, prog_name="docdiff", standalone_mode=False)
+    except typer.Abort:
+        stderr.print(translate("cli.aborted", lang), markup=False)
+        sys.exit(EXIT_ERROR)
+    except typer.TyperException as error:
+        # click's usage errors (unknown option, bad value, missing argument) exit with 2;
+        # a command given no arguments shows its help the same way.
+        if getattr(error, "exit_code", 1) != EXIT_ERROR or type(error).__name__ == "NoArgsIsHelpError":
+            error.show()
+            sys.exit(getattr(error, "exit_code", 1))
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "docdiff"
+        usage = InvalidRequest(reason="usage", detail=error.format_message(), command=command)
+        _report_error(usage.to_dict(lang), lang, "--json" in argv)
+        sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else EXIT_SAME)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ Both servers listen on free loopback ports and stop when the compare ends.
 
 import asyncio
 import secrets
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,17 +14,11 @@ from rich.console import Console
 
 from docdiff.client import AsyncCompareClient, Event
 from docdiff.i18n import translate
+from docdiff.serving import bind
 from docdiff.settings import Settings
 
 # Deadline for both servers to start listening, in seconds.
 STARTUP_DEADLINE_S = 30.0
-
-
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 async def _wait_started(servers: list[uvicorn.Server], tasks: list[asyncio.Task]) -> None:
@@ -48,8 +41,8 @@ async def run_demo(
     from docdiff.demo_site import DemoKnobs, DemoSiteConfig, create_app as create_demo_app
 
     token = secrets.token_urlsafe(24)
-    site_socket = _listening_socket()
-    service_socket = _listening_socket()
+    site_socket = bind("127.0.0.1", 0)
+    service_socket = bind("127.0.0.1", 0)
     site_port = site_socket.getsockname()[1]
     service_port = service_socket.getsockname()[1]
 

@@ -34,8 +34,8 @@ class DocdiffError(Exception):
     def hint(self, lang: str) -> str:
         specific = f"hint.{self.message_key}"
         if has_message(specific):
-            return translate(specific, lang)
-        return translate(f"hint.{self.base_key}", lang)
+            return translate(specific, lang, **self.params)
+        return translate(f"hint.{self.base_key}", lang, **self.params)
 
     @property
     def base_key(self) -> str:

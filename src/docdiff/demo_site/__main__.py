@@ -16,6 +16,7 @@ from urllib.parse import quote
 from pydantic import ValidationError
 
 from docdiff.i18n import lang_from_env, translate
+from docdiff.serving import bind
 
 from docdiff.demo_site.app import (
     BUNDLED_DOCUMENTS_DIR,
@@ -136,9 +137,14 @@ def main(argv: list[str] | None = None, prog: str = "python -m docdiff.demo_site
         app = create_app(config)
     except DocumentsError as error:
         parser.error(translate("demo_site.error.documents", lang_from_env(), detail=error))
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        detail = error.strerror or str(error)
+        parser.error(translate("demo_site.error.bind", lang_from_env(), host=args.host, port=args.port, detail=detail))
 
     print_banner(app.state.demo_site, args.host, args.port)
-    serve(app, host=args.host, port=args.port)
+    serve(app, sock)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import secrets
+import socket
 import string
 import time
 from dataclasses import dataclass, field
@@ -21,13 +22,14 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 import fastexcel
-import uvicorn
 import xlsxwriter
 from fastapi import Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from docdiff.serving import bind, serve_on
 
 logger = logging.getLogger(__name__)
 
@@ -464,11 +466,11 @@ def create_app(config: DemoSiteConfig) -> FastAPI:
     return app
 
 
-def serve(app: FastAPI, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve an app from `create_app` under uvicorn until interrupted."""
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+def serve(app: FastAPI, sock: socket.socket) -> None:
+    """Serve an app from `create_app` on a socket from `docdiff.serving.bind` until interrupted."""
+    serve_on(sock, app, log_level="warning")
 
 
 def run(config: DemoSiteConfig, host: str = "127.0.0.1", port: int = 8765) -> None:
     """Build the demo site for `config` and serve it until interrupted."""
-    serve(create_app(config), host=host, port=port)
+    serve(create_app(config), bind(host, port))

@@ -97,6 +97,14 @@ def detect_format(data: bytes, name: str) -> str:
     return "csv"
 
 
+WIDE_ENCODINGS = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
+
+
+def _is_gb(encoding: str) -> bool:
+    """Return whether `encoding` is one of the GB family, which GB18030 extends."""
+    return encoding.replace("-", "").replace("_", "").lower() in ("gbk", "gb2312", "cp936", "gb18030", "hz")
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode CSV bytes and return the text with the encoding's name."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -106,12 +114,18 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
 
-    best = charset_normalizer.from_bytes(data).best()
+    # Commas and line breaks are ASCII, which UTF-16 and UTF-32 write with
+    # zero bytes. Without any, a short GB18030 file could pass for UTF-16.
+    wide = [] if b"\x00" in data else WIDE_ENCODINGS
+    matches = charset_normalizer.from_bytes(data, cp_exclusion=wide)
+    best = matches.best()
     if best is None:
         raise ParseError(reason="encoding")
-    encoding = best.encoding
-    if encoding.replace("-", "").replace("_", "").lower() in ("gbk", "gb2312", "cp936", "gb18030", "hz"):
-        encoding = "gb18030"
+    # A short text reads equally well in several East Asian encodings (a
+    # two-line GB18030 file passes for Korean cp949). The sheets here are
+    # Chinese, so GB18030 wins when it reads as cleanly as the best guess.
+    chinese = next((match for match in matches if _is_gb(match.encoding) and match.chaos <= best.chaos), None)
+    encoding = "gb18030" if chinese is not None or _is_gb(best.encoding) else best.encoding
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:

@@ -66,6 +66,8 @@ def typed_value(text: str) -> tuple[float | datetime, str] | None:
         return None
     decimals, percent = number.groups()
     value = float(text.replace(",", "").rstrip("%"))
+    if value == 0 and text.startswith("-"):
+        return None  # a spreadsheet shows -0 as 0
     number_format = ("#,##0" if "," in text else "0") + ("." + "0" * len(decimals) if decimals else "")
     if percent:
         return value / 100, number_format + "%"
@@ -339,7 +341,10 @@ def render_daff_csv(baseline: Table, target: Table, result: DiffResult) -> str:
     Actions: `!` is the schema row, with `+++` added, `---` removed, `:`
     moved and `(old name)` renamed columns. `@@` is the header. Rows are
     `+++` added, `---` removed, `->` modified (changed cells as
-    `old->new`) and `:` moved, and `...` marks unchanged rows left out.
+    `old->new`), `:` moved, and an empty action for unchanged rows. Every
+    row is written: daff's patch places each change by the rows around it,
+    and it misplaces changes next to a moved row when unchanged rows are
+    left out as `...`.
     """
     columns = output_columns(result)
     renamed = {rename.baseline for rename in result.columns_renamed}
@@ -361,18 +366,8 @@ def render_daff_csv(baseline: Table, target: Table, result: DiffResult) -> str:
     if any(schema):
         writer.writerow(["!", *schema])
     writer.writerow(["@@", *[target_name or baseline_name for baseline_name, target_name in columns]])
-
-    skipped = False
     for row in sheet_rows(baseline, target, result):
-        if row.kind == "unchanged":
-            skipped = True
-            continue
-        if skipped:
-            writer.writerow(["...", *[""] * len(columns)])
-            skipped = False
         writer.writerow(_daff_row(baseline, target, row, columns))
-    if skipped:
-        writer.writerow(["...", *[""] * len(columns)])
     return output.getvalue()
 
 
@@ -384,6 +379,8 @@ def _daff_row(baseline: Table, target: Table, row: SheetRow, columns) -> list[st
         return ["---", *values]
     if row.kind == "moved":
         return [":", *values]
+    if row.kind == "unchanged":
+        return ["", *values]
 
     changed = {cell.column: cell for cell in row.change.cells}
     arrow = "->"

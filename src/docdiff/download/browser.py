@@ -235,7 +235,8 @@ class DocumentPage:
         if status in (404, 410):
             raise DocumentNotFound(stage=self.side, side=self.side, url=self.url)
         if status == 401:
-            raise CookieExpired(stage=self.side, side=self.side)
+            # Both documents use the same session, so a logged-out page names no side.
+            raise CookieExpired(stage=self.side)
         if status == 403:
             raise PermissionDenied(stage=self.side, side=self.side, url=self.url)
         if status >= 500:
@@ -264,7 +265,7 @@ class DocumentPage:
         if state == "no_permission":
             raise PermissionDenied(stage=self.side, side=self.side, url=self.url)
         if state == "logged_out":
-            raise CookieExpired(stage=self.side, side=self.side)
+            raise CookieExpired(stage=self.side)
 
     async def _any_visible(self, selectors: list[str]) -> bool:
         for selector in selectors:

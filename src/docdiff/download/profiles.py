@@ -84,15 +84,15 @@ def check_profile_names(settings: Settings) -> None:
             raise ValueError(f"unknown site profile {name!r} in DOCDIFF_PROFILE_HOSTS or DOCDIFF_DEFAULT_PROFILE; profiles: {known}")
 
 
-def resolve_profile(url: str, settings: Settings, stage: str | None = None) -> SiteProfile:
-    """Return the profile that serves `url`.
+def resolve_profile(url: str, settings: Settings, stage: str | None = None, side: str | None = None) -> SiteProfile:
+    """Return the profile that serves `url`, the `side` document's URL.
 
     Raises InvalidRequest for a URL that is not http(s) and HostNotAllowed
     for a host that no profile serves and the allow-list does not name.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidRequest(stage=stage, reason="bad_url", url=url)
+        raise InvalidRequest(stage=stage, reason="bad_url", url=url, side=side)
     netloc = parts.netloc.rsplit("@", 1)[-1]
 
     for name, profile in BUILTIN_PROFILES.items():
@@ -101,4 +101,4 @@ def resolve_profile(url: str, settings: Settings, stage: str | None = None) -> S
             return profile
     if any(host_matches(pattern, netloc) for pattern in settings.allowed_hosts):
         return BUILTIN_PROFILES[settings.default_profile]
-    raise HostNotAllowed(stage=stage, host=netloc)
+    raise HostNotAllowed(stage=stage, host=netloc, side=side)

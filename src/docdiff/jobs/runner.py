@@ -44,8 +44,9 @@ class JobRunner:
     def validate(self, request: CompareRequest) -> None:
         """Raise the coded error of a request that cannot succeed: bad cookie, URL or host."""
         parse_cookies(request.cookie.get_secret_value())
-        resolve_profile(request.baseline, self.settings, stage="login")
-        resolve_profile(request.target, self.settings, stage="login")
+        # No job exists yet, so the errors belong to no stage.
+        resolve_profile(request.baseline, self.settings, side="baseline")
+        resolve_profile(request.target, self.settings, side="target")
 
     async def submit(self, request: CompareRequest) -> Job:
         """Create the job, record its `queued` event and start it in the background."""
@@ -145,8 +146,8 @@ class _JobRun:
         settings = self.runner.settings
         await self.emit("login", "started", "progress.login.started")
         cookies = parse_cookies(self.request.cookie.get_secret_value())
-        baseline_profile = resolve_profile(self.request.baseline, settings, stage="login")
-        target_profile = resolve_profile(self.request.target, settings, stage="login")
+        baseline_profile = resolve_profile(self.request.baseline, settings, stage="login", side="baseline")
+        target_profile = resolve_profile(self.request.target, settings, stage="login", side="target")
 
         try:
             async with asyncio.TaskGroup() as group:
@@ -167,7 +168,12 @@ class _JobRun:
 
     def compare(self, baseline: list[Table], target: list[Table]) -> tuple[DiffResult, dict[str, bytes], dict]:
         """Diff the sheets, render the downloadable reports and the JSON payload, off the event loop."""
-        result, pairs = diff_workbooks(baseline, target, self.options())
+        try:
+            result, pairs = diff_workbooks(baseline, target, self.options())
+        except DocdiffError as error:
+            # An unknown key or ignored column is found only here, once both tables are in.
+            error.stage = error.stage or "diff"
+            raise
         # The daff CSV has room for one table, the primary sheet. The XLSX report has every matched sheet.
         reports = {
             "xlsx": render_xlsx(pairs, result, self.job.lang),

@@ -79,6 +79,7 @@
       "time.seconds": "{value} 秒",
       "error.heading": "比较失败",
       "error.cancelled_heading": "已取消",
+      "error.report_heading": "报告下载失败",
       "error.next": "下一步：",
       "error.retry": "重试",
       "error.job": "任务编号：{id}",
@@ -221,6 +222,7 @@
       "time.seconds": "{value} s",
       "error.heading": "Compare failed",
       "error.cancelled_heading": "Cancelled",
+      "error.report_heading": "Report download failed",
       "error.next": "Next: ",
       "error.retry": "Retry",
       "error.job": "Job id: {id}",
@@ -1235,7 +1237,8 @@
   function renderError() {
     const error = state.error;
     elements.error.dataset.code = error.code;
-    elements.errorTitle.textContent = t(error.code === "cancelled" ? "error.cancelled_heading" : "error.heading");
+    const heading = error.headingKey || (error.code === "cancelled" ? "error.cancelled_heading" : "error.heading");
+    elements.errorTitle.textContent = t(heading);
     elements.errorCode.textContent = error.code;
     const hint = errorHint(error);
     elements.errorMessage.textContent = errorMessage(error);
@@ -1688,14 +1691,17 @@
     }
     event.preventDefault();
     let response;
+    // The compare itself succeeded, so the panel's heading names the download.
+    const headingKey = "error.report_heading";
     try {
       response = await fetch(link.href, { headers: { "Accept-Language": state.lang } });
     } catch (error) {
-      showError(clientError("network_error", "client.network", "client.network_hint", { detail: error.message }, true));
+      const failure = clientError("network_error", "client.network", "client.network_hint", { detail: error.message }, false);
+      showError({ ...failure, headingKey });
       return;
     }
     if (!response.ok) {
-      showError(errorFromResponse(response, await readJson(response), state.lang));
+      showError({ ...errorFromResponse(response, await readJson(response), state.lang), retryable: false, headingKey });
       return;
     }
     const extension = link.href.split(".").pop();
