@@ -621,6 +621,23 @@ def test_value_rules_on_repeated_values(cells):
     assert value_frame(frame, options)["c"].to_list() == expected
 
 
+@pytest.mark.parametrize("cell, options, expected", [
+    ("ID-7", CompareOptions(), "ID-7"),
+    ("Ann", CompareOptions(ignore_case=True), "ann"),
+    (" Ann", CompareOptions(), "Ann"),
+    (" Ann", CompareOptions(trim_whitespace=False), " Ann"),
+    ("1,000", CompareOptions(), "1000.0"),
+    ("1,000", CompareOptions(numbers_by_value=False), "1,000"),
+    ("★★", CompareOptions(numbers_by_value=False), "2"),
+])
+def test_value_rules_skip_only_frames_no_rule_changes(cell, options, expected):
+    frame = pl.DataFrame({"a": ["plain", cell], "b": ["x", "y"]})
+    normalised = value_frame(frame, options)
+    assert normalised["a"][1] == expected
+    # A frame that no rule changes comes back as it is, without a copy.
+    assert (normalised is frame) == (expected == cell)
+
+
 def test_table_diff_matches_payload():
     target = BASE.replace("Rome", "Roma").replace("5,Eve,Lima\n", "") + "6,Fay,Bern\n"
     diff = compare_tables(table(BASE), table(target), CONTENT)

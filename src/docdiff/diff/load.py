@@ -155,7 +155,9 @@ def _parse_csv(payload: bytes, text: str | None = None) -> pl.DataFrame:
         # drop the extra fields, so fall back to the csv module and pad.
         frame = _read_ragged_csv(text if text is not None else payload.decode("utf-8"))
     frame.columns = [f"c{i}" for i in range(frame.width)]
-    frame = frame.with_columns(pl.all().fill_null(""))
+    # Short records leave nulls; a column's null count is known without a scan.
+    if any(column.null_count() for column in frame.iter_columns()):
+        frame = frame.with_columns(pl.all().fill_null(""))
     if b"\r" in payload:
         frame = frame.with_columns(pl.all().str.replace_all("\r\n", "\n", literal=True))
     return frame
@@ -267,6 +269,13 @@ def drop_trailing_empty(frame: pl.DataFrame) -> pl.DataFrame:
     of its last row.
     """
     if frame.width == 0 or frame.height == 0:
+        return frame
+    # Most exports end in a used column and a used row: one query settles both.
+    ends_used = frame.select(
+        _used(pl.col(frame.columns[-1]).head(TOP_ROWS)).any().alias("last_column"),
+        pl.any_horizontal(_used(pl.all().last())).alias("last_row"),
+    ).row(0)
+    if all(ends_used):
         return frame
     last_column = -1
     for position in range(frame.width - 1, -1, -1):

@@ -112,12 +112,30 @@ def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
         rules.append(("dates", canonical_date))
     if options.numbers_by_value:
         rules.append(("numbers", canonical_number))
-    if frame.height == 0:
+    if frame.height == 0 or not _may_change(frame, options, [name for name, _ in rules]):
         return frame
     frame = basic_frame(frame, options)
     if not rules:
         return frame
     return pl.DataFrame([_apply_rules(frame[name], rules) for name in frame.columns])
+
+
+def _may_change(frame: pl.DataFrame, options: CompareOptions, rules: list[str]) -> bool:
+    """Return whether any rule could rewrite a cell of `frame`, in one pass over the cells.
+
+    Most cells pass through every rule unchanged (names, ids, free text).
+    When all of them would, this one check replaces the whole chain.
+    """
+    tests = []
+    if rules:
+        tests.append(pl.all().str.contains("|".join(f"(?:{_MAY_HOLD[name]})" for name in rules)))
+    if options.trim_whitespace:
+        tests.append(pl.all().str.contains(r"^\s|\s$"))
+    if options.ignore_case:
+        tests.append(pl.all() != pl.all().str.to_lowercase())
+    if not tests:
+        return False
+    return frame.select(pl.any_horizontal(pl.any_horizontal(tests).any())).item()
 
 
 def _apply_rules(cells: pl.Series, rules: list) -> pl.Series:
