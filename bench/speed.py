@@ -9,6 +9,9 @@ one tool's memory never counts against another.
 Tools:
 - polars-join: read both files with polars and full-join them on the key,
   the floor that any keyed diff must pay;
+- polars-compare: polars-join plus the changed cells, column by column in
+  one lazy query: the least a keyed diff that reports cells can do, without
+  value rules, moves or a summary;
 - docdiff-key: docdiff with `--key id`;
 - docdiff: docdiff without a key (it finds `id` as the key by itself);
 - docdiff-content: docdiff aligning rows by content only (`auto_key=False`);
@@ -41,7 +44,7 @@ import time
 from pathlib import Path
 
 DEFAULT_SIZES = ["10000x10", "10000x30", "100000x10", "100000x30", "1000000x10", "1000000x30"]
-TOOLS = ["polars-join", "docdiff-key", "docdiff", "docdiff-content", "daff", "datacompy", "csv-diff"]
+TOOLS = ["polars-join", "polars-compare", "docdiff-key", "docdiff", "docdiff-content", "daff", "datacompy", "csv-diff"]
 WORDS = "alpha beta gamma delta plan review launch budget owner report weekly target".split()
 
 
@@ -118,6 +121,7 @@ def import_tool(tool: str) -> None:
     """Import what `tool` needs before the clock starts, so start-up is not timed."""
     modules = {
         "polars-join": ["polars"],
+        "polars-compare": ["polars"],
         "daff": ["daff", "csv"],
         "datacompy": ["datacompy", "pandas"],
         "csv-diff": ["csv_diff"],
@@ -138,6 +142,20 @@ def run_tool(tool: str, baseline: Path, target: Path) -> dict:
         right = pl.read_csv(target, infer_schema=False)
         joined = left.join(right, on="id", how="full", suffix="_target")
         changes = joined.height
+    elif tool == "polars-compare":
+        import polars as pl
+
+        left = pl.read_csv(baseline, infer_schema=False).lazy()
+        right = pl.read_csv(target, infer_schema=False).lazy()
+        joined = left.join(right, on="id", how="full", suffix="_target")
+        names = [name for name in left.collect_schema().names() if name != "id"]
+        cells = pl.concat(
+            joined.filter(pl.col(name).ne_missing(pl.col(f"{name}_target"))).select(
+                "id", pl.lit(name).alias("column"), pl.col(name).alias("old"), pl.col(f"{name}_target").alias("new")
+            )
+            for name in names
+        ).collect()
+        changes = cells.height
     elif tool.startswith("docdiff"):
         from docdiff.diff import CompareOptions, compare_tables, load_table
 
@@ -248,17 +266,25 @@ def main() -> None:
 
 def report(size: str, figures: dict) -> None:
     floor = figures.get("polars-join", {}).get("seconds")
+    compare_floor = figures.get("polars-compare", {}).get("seconds")
     print(f"\n{size}")
-    print(f"  {'tool':<16}{'seconds':>10}{'peak MB':>10}{'vs polars join':>16}{'docdiff faster':>16}{'payload s':>11}")
+    print(
+        f"  {'tool':<16}{'seconds':>10}{'peak MB':>10}{'vs polars join':>16}{'vs compare':>12}"
+        f"{'docdiff faster':>16}{'payload s':>11}"
+    )
     docdiff_seconds = figures.get("docdiff", {}).get("seconds")
     for tool, figure in figures.items():
         if "skipped" in figure:
             print(f"  {tool:<16}{'skipped: ' + figure['skipped']}")
             continue
         ratio = f"{figure['seconds'] / floor:.2f}x" if floor else "-"
+        compare_ratio = f"{figure['seconds'] / compare_floor:.2f}x" if compare_floor else "-"
         faster = f"{figure['seconds'] / docdiff_seconds:.1f}x" if docdiff_seconds and tool not in ("docdiff", "polars-join") else ""
         payload = f"{figure['payload_seconds']:.2f}" if "payload_seconds" in figure else ""
-        print(f"  {tool:<16}{figure['seconds']:>10.2f}{figure['peak_mb']:>10.0f}{ratio:>16}{faster:>16}{payload:>11}")
+        print(
+            f"  {tool:<16}{figure['seconds']:>10.2f}{figure['peak_mb']:>10.0f}{ratio:>16}{compare_ratio:>12}"
+            f"{faster:>16}{payload:>11}"
+        )
 
 
 if __name__ == "__main__":
