@@ -630,7 +630,7 @@ def test_value_rules_on_repeated_values(cells):
     ("1,000", CompareOptions(numbers_by_value=False), "1,000"),
     ("★★", CompareOptions(numbers_by_value=False), "2"),
 ])
-def test_value_rules_skip_only_frames_no_rule_changes(cell, options, expected):
+def test_value_frame_returns_unchanged_frame(cell, options, expected):
     frame = pl.DataFrame({"a": ["plain", cell], "b": ["x", "y"]})
     normalised = value_frame(frame, options)
     assert normalised["a"][1] == expected

@@ -52,7 +52,7 @@ def test_gb18030_is_detected():
 
 
 @pytest.mark.parametrize("text", ["名称,城市\n张三,北京\n", "名称,城市\n张三,北京", "项目\n内容库优化\n"])
-def test_short_gb18030_is_not_read_as_utf16(text):
+def test_short_gb18030_file(text):
     table = load_table(text.encode("gb18030"), "short.csv")
     assert table.encoding == "gb18030"
     assert table.header == text.splitlines()[0].split(",")
@@ -116,8 +116,27 @@ def test_legacy_xls_is_unsupported():
 
 
 def test_corrupt_xlsx_is_parse_error():
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError) as caught:
         load_table(b"PK\x03\x04 not really a zip", "broken.xlsx")
+    assert caught.value.reason == "xlsx"
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("zh-CN", "cut.xlsx 不是有效的 XLSX 文件：它不是 ZIP 压缩包"),
+    ("en", "cut.xlsx is not a valid XLSX file: it is not a ZIP archive"),
+])
+def test_xlsx_without_zip_signature(lang, message):
+    with pytest.raises(ParseError) as caught:
+        load_table(b"id,name\n1,Ann\n", "cut.xlsx")
+    assert message in caught.value.message(lang)
+
+
+def test_undecodable_byte_is_parse_error():
+    content = "名称,城市\n张三,北京\n".encode("gb18030") + b"\x81\x20"
+    with pytest.raises(ParseError) as caught:
+        load_table(content, "bad.csv")
+    assert caught.value.reason in ("decode", "encoding")
+    assert "{" not in caught.value.message("zh-CN")
 
 
 @pytest.mark.parametrize("content", [b"", b"\n\n", b",,,\n,,\n", b"\xef\xbb\xbf"])

@@ -352,7 +352,7 @@ def compare(
 
 
 def _stream_job(server: str, request: dict, xlsx: Path | None, daff: Path | None, lang: str, as_json: bool):
-    """Run the job on the service, showing its progress, write the asked reports, and return the final event."""
+    """Run the job on the service, showing its progress, write the requested reports, and return the final event."""
     import httpx
 
     from docdiff.client import CompareClient, ServiceError, StreamBroken

@@ -91,7 +91,7 @@ def detect_format(data: bytes, name: str) -> str:
     if data.startswith(OLE_MAGIC) or lowered.endswith(".xls"):
         raise UnsupportedFormat(reason="xls", name=name)
     if lowered.endswith((".xlsx", ".xlsm")):
-        raise ParseError(detail=f"{name}: not a valid XLSX file (no ZIP signature)")
+        raise ParseError(reason="not_zip", name=name)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnsupportedFormat(reason="binary", name=name)
     return "csv"
@@ -129,7 +129,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
-        raise ParseError(detail=f"text is not valid {encoding}: {exc}") from exc
+        raise ParseError(reason="decode", encoding=encoding, position=exc.start if isinstance(exc, UnicodeDecodeError) else "?") from exc
 
 
 def read_csv_records(text: str) -> pl.DataFrame:
@@ -155,7 +155,7 @@ def _parse_csv(payload: bytes, text: str | None = None) -> pl.DataFrame:
         # drop the extra fields, so fall back to the csv module and pad.
         frame = _read_ragged_csv(text if text is not None else payload.decode("utf-8"))
     frame.columns = [f"c{i}" for i in range(frame.width)]
-    # Short records leave nulls; a column's null count is known without a scan.
+    # Short records leave nulls. A column's null count is known without a scan.
     if any(column.null_count() for column in frame.iter_columns()):
         frame = frame.with_columns(pl.all().fill_null(""))
     if b"\r" in payload:
@@ -183,7 +183,7 @@ def _read_ragged_csv(text: str) -> pl.DataFrame:
     try:
         records = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise ParseError(detail=f"invalid CSV: {exc}") from exc
+        raise ParseError(reason="csv", detail=exc) from exc
     width = max((len(record) for record in records), default=0)
     columns = {
         f"c{i}": [record[i] if i < len(record) else "" for record in records] for i in range(width)
@@ -198,7 +198,7 @@ def read_xlsx_sheets(data: bytes) -> list[tuple[str, pl.DataFrame, int, int]]:
     try:
         reader = fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own error types per failure
-        raise ParseError(detail=f"invalid XLSX: {exc}") from exc
+        raise ParseError(reason="xlsx", detail=exc) from exc
 
     origins = _xlsx_origins(data, len(reader.sheet_names))
     sheets = []
@@ -206,7 +206,7 @@ def read_xlsx_sheets(data: bytes) -> list[tuple[str, pl.DataFrame, int, int]]:
         try:
             frame = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
         except Exception as exc:
-            raise ParseError(detail=f"sheet {name!r}: {exc}") from exc
+            raise ParseError(reason="sheet", sheet=name, detail=exc) from exc
         frame.columns = [f"c{i}" for i in range(frame.width)]
         if frame.width:
             frame = frame.with_columns(
@@ -270,7 +270,7 @@ def drop_trailing_empty(frame: pl.DataFrame) -> pl.DataFrame:
     """
     if frame.width == 0 or frame.height == 0:
         return frame
-    # Most exports end in a used column and a used row: one query settles both.
+    # Most exports end in a used column and a used row, which one query checks.
     ends_used = frame.select(
         _used(pl.col(frame.columns[-1]).head(TOP_ROWS)).any().alias("last_column"),
         pl.any_horizontal(_used(pl.all().last())).alias("last_row"),
@@ -469,7 +469,7 @@ def load_sheets(data: bytes, source: str) -> list[Table]:
 
 def _choose_sheet(sheets, wanted: str | None, source: str):
     if not sheets:
-        raise ParseError(detail=f"{source}: the workbook has no sheets")
+        raise ParseError(reason="no_sheets", source=source)
     if wanted is not None:
         for entry in sheets:
             if entry[0] == wanted:
