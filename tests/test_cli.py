@@ -325,6 +325,14 @@ def test_compare_checks_report_path_before_any_job(tmp_path):
     assert error["message"].endswith("r.xlsx：文件或文件夹不存在")
 
 
+def test_demo_site_usage_error_in_chinese():
+    run = docdiff("demo-site", "--page-latency-ms", "-2", lang="zh_CN.UTF-8")
+    assert run.returncode == 2
+    assert "用法：docdiff demo-site" in run.stderr
+    assert "docdiff demo-site：错误：" in run.stderr
+    assert "应为 0 或更大的整数，而不是 -2" in run.stderr
+
+
 @pytest.mark.parametrize("command, ready", [
     (["serve", "--port"], "docdiff service started"),
     (["demo-site", "--port"], "演示文档站点已启动"),

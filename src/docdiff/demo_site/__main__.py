@@ -10,7 +10,9 @@ import argparse
 import logging
 import os
 import secrets
+import sys
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote
 
 from pydantic import ValidationError
@@ -50,7 +52,13 @@ def build_parser(prog: str = "python -m docdiff.demo_site", lang: str | None = N
         def add_usage(self, usage, actions, groups, prefix=None):
             super().add_usage(usage, actions, groups, prefix=prefix or text("usage"))
 
-    parser = argparse.ArgumentParser(
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            # argparse's own detail (such as "invalid int value") stays English.
+            self.print_usage(sys.stderr)
+            self.exit(2, text("error", prog=self.prog, message=message) + "\n")
+
+    parser = Parser(
         prog=prog,
         description=text("description"),
         epilog=text("epilog", env=SESSION_ENV),
