@@ -333,6 +333,18 @@ def test_demo_site_usage_error_in_chinese():
     assert "应为 0 或更大的整数，而不是 -2" in run.stderr
 
 
+@pytest.mark.parametrize("arguments, env, message", [
+    (["serve", "--port", "99999"], {}, "Invalid value for '--port'"),
+    (["serve"], {"DOCDIFF_PORT": "99999"}, "DOCDIFF_PORT: Input should be less than or equal to 65535"),
+    (["demo-site", "--port", "99999"], {}, "a port is between 1 and 65535, not 99999"),
+])
+def test_port_out_of_range_is_rejected(arguments, env, message):
+    run = docdiff(*arguments, lang="en_US.UTF-8", env=env)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 @pytest.mark.parametrize("command, ready", [
     (["serve", "--port"], "docdiff service started"),
     (["demo-site", "--port"], "演示文档站点已启动"),

@@ -58,6 +58,20 @@ def test_short_gb18030_file(text):
     assert table.header == text.splitlines()[0].split(",")
 
 
+@pytest.mark.parametrize("text, encoding", [
+    ("name,city\nSeñor Muñoz,naïve\nCafé,Zürich\n", "cp1252"),
+    ("name\nCafé\n", "cp1252"),
+    ("名称,城市\n张三,北京\n", "gb18030"),
+    ("이름,도시\n김철수,서울\n", "cp949"),
+    ("имя,город\nИван,Москва\n", "cp1251"),
+])
+def test_single_byte_and_east_asian_encodings(text, encoding):
+    table = load_table(text.encode(encoding), "t.csv")
+    lines = [line.split(",") for line in text.splitlines()]
+    assert table.header == lines[0]
+    assert table.data.rows() == [tuple(line) for line in lines[1:]]
+
+
 def test_plain_utf8_without_title():
     table = load_table(b"a,b\n1,2\n", "t.csv")
     assert table.title is None

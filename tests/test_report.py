@@ -42,6 +42,16 @@ PATCH_CASES = {
         "部门,任务,状态\n研发,A,进行中\n研发,X,新建\n研发,B,完成\n测试,D,进行中\n运营,E,完成\n测试,C,进行中\n",
         CompareOptions(),
     ),
+    "added and removed columns": (
+        "id,name,zip\n1,Ann,75\n2,Bob,00\n3,Cid,11\n4,Dee,22\n",
+        "id,name,city\n1,Ann,Paris\n2,Bobby,\n3,Cid,Oslo\n9,New,Bern\n",
+        CompareOptions(),
+    ),
+    "move with an added column": (
+        "id,name\n1,Ann\n2,Bob\n3,Cid\n4,Dee\n5,Eve\n",
+        "id,name,city\n1,Ann,Paris\n3,Cid,Oslo\n4,Dee,Kyiv\n5,Eve,Lima\n2,Bob,Rome\n",
+        CompareOptions(),
+    ),
     "keyed, moves at both ends": (
         "id,v\n1,a\n2,b\n3,c\n4,d\n5,e\n6,f\n",
         "id,v\n6,f\n2,b\n3,C\n4,d\n5,e\n1,a\n",
@@ -161,6 +171,19 @@ def test_xlsx_summary_sheet_in_chinese():
     header = next(workbook["差异"].iter_rows(values_only=True))
     assert header[:3] == ("变化", "基线行", "目标行")
     assert "town" in header
+
+
+def test_xlsx_header_fills_mark_column_changes():
+    baseline = table("id,name,city,phone\n1,Ann,Paris,1\n2,Bob,Rome,2\n")
+    target = table("id,town,name,zip\n1,Paris,Ann,75\n2,Rome,Bob,00\n")
+    result = diff_tables(baseline, target)
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx([(baseline, target)], result, "en")))["Diff"]
+    fills = {sheet.cell(1, column).value: "#" + sheet.cell(1, column).fill.fgColor.rgb[-6:] for column in range(1, 9)}
+    assert fills["town"] == FILLS["modified"]
+    assert fills["zip"] == FILLS["added"]
+    assert fills["phone"] == FILLS["removed"]
+    assert fills["id"] == FILLS["header"]
+    assert sheet.cell(1, 4).font.bold
 
 
 def test_xlsx_report_diff_sheet_per_sheet():

@@ -942,6 +942,15 @@ async def test_report_links_follow_each_result(page, service, site):
     await expect_report_links(page, service.url, second_job_id)
 
 
+async def test_title_change_kept_on_language_switch(page, service, site):
+    await compare(page, service, site, XHS_BASELINE, XHS_STARS)
+    await expect_result(page)
+    message = stage(page, "diff").locator(".stage-message")
+    await expect(message).to_have_text(re.compile(r"^比较完成：\d+ 处变化，标题已修改$"))
+    await page.click("#lang-switch button[data-lang='en']")
+    await expect(message).to_have_text(re.compile(r"^Compare finished\. Changes: \d+\. The title changed\.$"))
+
+
 async def test_report_link_of_dropped_job_shows_job_not_found(page, site, tmp_path):
     # A service that keeps one job drops a finished job as soon as another is created.
     service = start_service(tmp_path, site.url, max_jobs=1)

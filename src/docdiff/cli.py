@@ -69,7 +69,7 @@ def _configure_logging(level: str) -> None:
 @app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option(metavar="HOST")] = None,
-    port: Annotated[Optional[int], typer.Option(metavar="PORT")] = None,
+    port: Annotated[Optional[int], typer.Option(metavar="PORT", min=1, max=65535)] = None,
     log_level: Annotated[str, typer.Option(metavar="LEVEL")] = "info",
 ) -> None:
     """Start the compare service (HTTP API, SSE and web page)."""
@@ -86,7 +86,11 @@ def serve(
     try:
         settings = Settings()
         check_profile_names(settings)
-    except (ValidationError, SettingsError, ValueError) as exc:
+    except ValidationError as exc:
+        # Name each setting by its environment variable, as the user wrote it.
+        problems = [f"DOCDIFF_{'_'.join(map(str, error['loc'])).upper()}: {error['msg']}" for error in exc.errors()]
+        _fail(translate("cli.settings_invalid", lang, detail="; ".join(problems)))
+    except (SettingsError, ValueError) as exc:
         _fail(translate("cli.settings_invalid", lang, detail=_first_line(exc)))
     if not os.access(settings.browser_path, os.X_OK):
         _fail(translate("cli.browser_missing", lang, path=settings.browser_path))

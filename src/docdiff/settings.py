@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCDIFF_", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Address that `docdiff serve` binds to.")
-    port: int = Field(8000, description="Port that `docdiff serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port that `docdiff serve` listens on.")
     data_dir: Path = Field(
         Path("data"),
         description="Folder for the service's working files. An exported file stays here "

@@ -34,6 +34,13 @@ from docdiff.demo_site.app import (
 SESSION_ENV = "DOCDIFF_DEMO_SESSION"
 
 
+def port_number(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(translate("demo_site.error.port", lang_from_env(), value=value))
+    return value
+
+
 def non_negative_int(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -68,7 +75,7 @@ def build_parser(prog: str = "python -m docdiff.demo_site", lang: str | None = N
 
     server = parser.add_argument_group(text("group.server"))
     server.add_argument("--host", default="127.0.0.1", help=text("host"))
-    server.add_argument("--port", type=int, default=8765, help=text("port"))
+    server.add_argument("--port", type=port_number, default=8765, help=text("port"))
 
     content = parser.add_argument_group(text("group.documents"))
     content.add_argument(

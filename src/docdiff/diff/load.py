@@ -100,9 +100,19 @@ def detect_format(data: bytes, name: str) -> str:
 WIDE_ENCODINGS = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
 
 
+PREFERRED_ENCODINGS = ("gb18030", "cp1252")
+
+
 def _is_gb(encoding: str) -> bool:
     """Return whether `encoding` is one of the GB family, which GB18030 extends."""
     return encoding.replace("-", "").replace("_", "").lower() in ("gbk", "gb2312", "cp936", "gb18030", "hz")
+
+
+def _same_family(encoding: str, preferred: str) -> bool:
+    """Return whether text that decodes in `encoding` decodes the same way in `preferred`."""
+    if preferred == "gb18030":
+        return _is_gb(encoding)
+    return encoding.replace("-", "_").lower() in (preferred, "windows_1252")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -121,11 +131,21 @@ def decode_text(data: bytes) -> tuple[str, str]:
     best = matches.best()
     if best is None:
         raise ParseError(reason="encoding")
-    # A short text reads equally well in several East Asian encodings (a
-    # two-line GB18030 file passes for Korean cp949). The sheets here are
-    # Chinese, so GB18030 wins when it reads as cleanly as the best guess.
-    chinese = next((match for match in matches if _is_gb(match.encoding) and match.chaos <= best.chaos), None)
-    encoding = "gb18030" if chinese is not None or _is_gb(best.encoding) else best.encoding
+    # A short text reads equally well in several encodings: a two-line
+    # GB18030 file passes for Korean cp949, and "Café" in cp1252 for Urdu
+    # cp1006. The encodings spreadsheets are saved in win when they read as
+    # cleanly as the best guess: GB18030 (Chinese Windows and WPS), then
+    # cp1252 (Excel's ANSI code page on Western Windows).
+    encoding = best.encoding
+    for preferred in PREFERRED_ENCODINGS:
+        if any(
+            match.chaos <= best.chaos and any(_same_family(name, preferred) for name in match.could_be_from_charset)
+            for match in matches
+        ):
+            encoding = preferred
+            break
+    if _is_gb(encoding):
+        encoding = "gb18030"
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:

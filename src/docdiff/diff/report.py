@@ -185,15 +185,13 @@ class CellFormats:
         self.workbook = workbook
         self.made: dict[tuple[str | None, str | None], object] = {}
 
-    def get(self, kind: str | None = None, number_format: str | None = None):
-        """Return the format for a cell of this kind of change (None: no fill) and number format."""
-        wanted = (kind, number_format)
+    def get(self, kind: str | None = None, number_format: str | None = None, bold: bool = False):
+        """Return the format for a cell of this kind of change (None: no fill), number format and weight."""
+        wanted = (kind, number_format, bold)
         if wanted not in self.made:
-            properties: dict[str, object] = {"text_wrap": True, "valign": "top"}
+            properties: dict[str, object] = {"text_wrap": True, "valign": "top", "bold": bold}
             if kind is not None:
                 properties.update(bg_color=FILLS[kind], pattern=1)
-            if kind == "header":
-                properties["bold"] = True
             if number_format is not None:
                 properties["num_format"] = number_format
             self.made[wanted] = self.workbook.add_format(properties)
@@ -240,7 +238,13 @@ def _write_diff_sheet(sheet, formats: CellFormats, baseline, target, result, lan
     ]
     header = labels + [target_name or baseline_name for baseline_name, target_name in columns]
     header.append(translate("report.col.old_values", lang))
-    sheet.write_row(0, 0, header, formats.get("header"))
+    sheet.write_row(0, 0, header, formats.get("header", bold=True))
+    # Added, removed, renamed and moved columns show it in their header's fill.
+    renamed = {rename.baseline for rename in result.columns_renamed}
+    for position, (baseline_name, target_name) in enumerate(columns, start=len(labels)):
+        kind = _column_kind(baseline_name, target_name, renamed, result.columns_moved)
+        if kind is not None:
+            sheet.write_string(0, position, target_name or baseline_name, formats.get(kind, bold=True))
     sheet.freeze_panes(1, 3)
 
     for line, row in enumerate(sheet_rows(baseline, target, result), start=1):
@@ -264,6 +268,19 @@ def _write_diff_sheet(sheet, formats: CellFormats, baseline, target, result, lan
 
     sheet.set_column(0, 2, 10)
     sheet.set_column(3, len(header) - 1, 18)
+
+
+def _column_kind(baseline_name: str | None, target_name: str | None, renamed: set[str], moved: list[str]) -> str | None:
+    """Return the change of one output column as a fill kind, or None for a column that stayed as it was."""
+    if baseline_name is None:
+        return "added"
+    if target_name is None:
+        return "removed"
+    if baseline_name in renamed:
+        return "modified"
+    if baseline_name in moved:
+        return "moved"
+    return None
 
 
 def _write_number(sheet, line: int, column: int, value: int | None, formats: CellFormats) -> None:
@@ -322,7 +339,7 @@ def _write_summary_sheet(workbook, formats: CellFormats, result: DiffResult, lan
     for line, (label, value) in enumerate(lines):
         if not label:
             continue
-        sheet.write_string(line, 0, label, formats.get("header"))
+        sheet.write_string(line, 0, label, formats.get("header", bold=True))
         if isinstance(value, int):
             sheet.write_number(line, 1, value)
         else:
@@ -341,7 +358,8 @@ def render_daff_csv(baseline: Table, target: Table, result: DiffResult) -> str:
     Actions: `!` is the schema row, with `+++` added, `---` removed, `:`
     moved and `(old name)` renamed columns. `@@` is the header. Rows are
     `+++` added, `---` removed, `->` modified (changed cells as
-    `old->new`), `:` moved, and an empty action for unchanged rows. Every
+    `old->new`), `:` moved, `+` unchanged but with values in added columns,
+    and an empty action for other unchanged rows. Every
     row is written: daff's patch places each change by the rows around it,
     and it misplaces changes next to a moved row when unchanged rows are
     left out as `...`.
@@ -380,7 +398,10 @@ def _daff_row(baseline: Table, target: Table, row: SheetRow, columns) -> list[st
     if row.kind == "moved":
         return [":", *values]
     if row.kind == "unchanged":
-        return ["", *values]
+        # daff marks a row `+` when it gains values in added columns; its patch
+        # fills those cells only on rows so marked.
+        gains = any(value and baseline_name is None for (baseline_name, _), value in zip(columns, values))
+        return ["+" if gains else "", *values]
 
     changed = {cell.column: cell for cell in row.change.cells}
     arrow = "->"

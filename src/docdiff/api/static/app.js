@@ -73,6 +73,7 @@
       "stage_message.diff.running": "正在比较",
       "stage_message.diff.done": "比较完成",
       "stage_message.diff.done_count": "比较完成：{changes} 处变化",
+      "stage_message.diff.done_count_title": "比较完成：{changes} 处变化，标题已修改",
       "stage_message.failed": "失败原因见下方错误信息",
       "stage_message.stopped": "另一步骤失败，已停止",
       "stage_message.cancelled": "任务已取消，已停止",
@@ -216,6 +217,7 @@
       "stage_message.diff.done": "Compare finished",
       // A neutral form reads right for any count, including 1.
       "stage_message.diff.done_count": "Compare finished. Changes: {changes}",
+      "stage_message.diff.done_count_title": "Compare finished. Changes: {changes}. The title changed.",
       "stage_message.failed": "See the error below",
       "stage_message.stopped": "Stopped because another stage failed",
       "stage_message.cancelled": "Stopped because the job was cancelled",
@@ -1204,7 +1206,9 @@
         // Every sheet's changes, as the service counts them.
         const sheets = [payload, ...(payload.other_sheets || [])];
         const changes = sheets.reduce((total, sheet) => total + (sheet.changes || []).length, 0);
-        return t("stage_message.diff.done_count", { changes: formatNumber(changes) });
+        const titleChanged = payload.summary && payload.summary.title_changed;
+        const key = titleChanged ? "stage_message.diff.done_count_title" : "stage_message.diff.done_count";
+        return t(key, { changes: formatNumber(changes) });
       }
     }
     const key = `stage_message.${stage}.${stageState}`;
