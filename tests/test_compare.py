@@ -269,6 +269,37 @@ def test_auto_key_pairs_edited_key_as_modified():
     assert result.changes[0].cells[0].new == "33"
 
 
+PLAN_ROWS = [("市场调研", "张三", "进行中"), ("品牌升级", "李四", "完成"), ("渠道拓展", "王五", "未开始"),
+             ("数据看板", "赵六", "进行中"), ("预算编制", "钱七", "完成"), ("CRM清洗", "孙八", "进行中")]
+
+
+def numbered(rows) -> str:
+    """Write a plan whose 序号 column numbers the rows from 1, as users renumber it."""
+    return "序号,项目名称,负责人,状态\n" + "".join(f"{i},{','.join(row)}\n" for i, row in enumerate(rows, 1))
+
+
+@pytest.mark.parametrize("target_rows, added, removed, moved, renumbered", [
+    ([PLAN_ROWS[0], ("新项目", "周九", "未开始"), *PLAN_ROWS[1:]], 1, 0, 0, 5),
+    ([*PLAN_ROWS[:2], *PLAN_ROWS[3:]], 0, 1, 0, 3),
+    ([PLAN_ROWS[0], *PLAN_ROWS[2:], PLAN_ROWS[1]], 0, 0, 1, 5),
+])
+def test_renumbered_row_numbers_are_not_the_key(target_rows, added, removed, moved, renumbered):
+    result = diff_tables(table(numbered(PLAN_ROWS)), table(numbered(target_rows)))
+    assert result.key != ["序号"]
+    assert (result.summary.rows_added, result.summary.rows_removed) == (added, removed)
+    assert result.summary.rows_moved == moved
+    # Only the row numbers changed in the rows that kept their content.
+    assert result.summary.cells_modified == renumbered
+    assert {cell.column for change in result.changes for cell in change.cells} == {"序号"}
+
+
+def test_row_numbers_that_stay_are_the_key():
+    target_rows = [*PLAN_ROWS[:5], ("CRM清洗", "孙八", "完成")]
+    result = diff_tables(table(numbered(PLAN_ROWS)), table(numbered(target_rows)))
+    assert result.key == ["序号"]
+    assert kinds(result) == [("modified", 7, 7)]
+
+
 def test_user_key_edit_is_removed_and_added():
     target = BASE.replace("3,Cid,Oslo", "33,Cid,Oslo")
     result = diff_tables(table(BASE), table(target), CompareOptions(key=["id"]))
@@ -491,7 +522,10 @@ def test_workbook_renamed_sheet_matched_by_content():
     target = load_sheets(workbook({"人员名单": PEOPLE}), "t.xlsx")
     result, _ = diff_workbooks(baseline, target)
     assert result.sheets_added == result.sheets_removed == []
-    assert not result.has_differences
+    assert [(rename.baseline, rename.target) for rename in result.sheets_renamed] == [("Sheet1", "人员名单")]
+    # The cells are the same, but the rename alone is a difference.
+    assert not result.summary.has_differences
+    assert result.has_differences
 
 
 def test_csv_matches_xlsx_sheet_by_content():

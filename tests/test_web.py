@@ -1025,6 +1025,8 @@ async def test_workbook_shows_every_sheet(page, own_documents):
     await expect(page.locator("#sheets-removed .chip")).to_have_text(["旧表"])
     await expect(page.locator("#sheets-added-line")).to_contain_text("新增工作表")
     await expect(page.locator("#sheets-removed-line")).to_contain_text("删除工作表")
+    await expect(page.locator("#sheets-renamed-line")).to_contain_text("改名工作表")
+    await expect(page.locator("#sheets-renamed .chip")).to_have_text(["人员 → 人员名单"])
 
     # In a workbook the primary sheet gets a heading too.
     await expect(page.locator("#primary-sheet .sheet-heading")).to_have_text("工作表：计划")

@@ -215,6 +215,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "cli.kind.unchanged": "未变",
         "cli.sheet_added": "新增工作表：{sheet}",
         "cli.sheet_removed": "删除工作表：{sheet}",
+        "cli.sheet_renamed": "工作表改名：{old} → {new}",
         "cli.sheet_pair": "工作表 {baseline} → {target}",
         # Command-line help: `help.COMMAND` for a command, `help.COMMAND.PARAMETER` for one
         # of its parameters, and `help.option.PARAMETER` for one that several commands share.
@@ -264,6 +265,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "report.sheet": "工作表",
         "report.sheets_added": "新增工作表",
         "report.sheets_removed": "删除工作表",
+        "report.sheets_renamed": "改名工作表",
         "report.col.change": "变化",
         "report.col.baseline_row": "基线行",
         "report.col.target_row": "目标行",
@@ -486,6 +488,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "cli.kind.unchanged": "unchanged",
         "cli.sheet_added": "Sheet added: {sheet}",
         "cli.sheet_removed": "Sheet removed: {sheet}",
+        "cli.sheet_renamed": "Sheet renamed: {old} → {new}",
         "cli.sheet_pair": "Sheet {baseline} → {target}",
         "help.app": "docdiff: see what changed between two versions of an online spreadsheet.",
         "help.serve": "Start the compare service (HTTP API, SSE and web page).",
@@ -533,6 +536,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "report.sheet": "Sheet",
         "report.sheets_added": "Sheets added",
         "report.sheets_removed": "Sheets removed",
+        "report.sheets_renamed": "Sheets renamed",
         "report.col.change": "Change",
         "report.col.baseline_row": "Baseline row",
         "report.col.target_row": "Target row",

@@ -3,9 +3,13 @@
 A candidate must be non-empty and unique on both sides and look like an
 identifier (short cells). Among candidates whose values overlap between
 the sides by at least `MIN_KEY_OVERLAP`, the leftmost one within
-`OVERLAP_MARGIN` of the best overlap wins, because spreadsheets put their
-identifiers first (`序号`, `Symbol`). Pairs of columns are tried only when
-no single column qualifies, and only among the first `MAX_PAIR_COLUMNS`.
+`OVERLAP_MARGIN` of the best overlap is tried first, because spreadsheets
+put their identifiers first (`序号`, `Symbol`), then the others by overlap.
+The first candidate that agrees with the rows' content wins: a column of
+row numbers that the user renumbered after inserting, deleting or moving
+rows is unique too, but it pairs rows with their neighbours. Pairs of
+columns are tried only when no single column qualifies, and only among the
+first `MAX_PAIR_COLUMNS`.
 """
 
 from itertools import combinations
@@ -68,4 +72,35 @@ def _best(left: pl.DataFrame, right: pl.DataFrame, candidates: list[list[str]]) 
     if not scored:
         return []
     best = max(overlap for _, overlap in scored)
-    return next(columns for columns, overlap in scored if overlap >= best - OVERLAP_MARGIN)
+    leftmost = [columns for columns, overlap in scored if overlap >= best - OVERLAP_MARGIN]
+    others = [columns for columns, _ in sorted(scored, key=lambda entry: -entry[1]) if columns not in leftmost]
+    return next((columns for columns in leftmost + others if _agrees_with_content(left, right, columns)), [])
+
+
+def _agrees_with_content(left: pl.DataFrame, right: pl.DataFrame, columns: list[str]) -> bool:
+    """Return whether no row that the key pairs has its unchanged content paired elsewhere.
+
+    Rows whose other cells are unique on each side and equal across the
+    sides are the same row. If the key pairs both of them, but each with a
+    different row, the key contradicts the content: row numbers shifted by
+    an inserted, deleted or moved row do that. An edited key cell does not,
+    because the edited row's key then pairs with nothing.
+    """
+    others = [name for name in left.columns if name not in columns]
+    if not others:
+        return True
+    # Keys and contents are compared by their 64-bit hashes: a collision
+    # could only hide or invent one contradiction, and this is a heuristic.
+    sides = [
+        frame.lazy().select(pl.struct(columns).hash().alias("key"), pl.struct(others).hash().alias("content"))
+        for frame in (left, right)
+    ]
+    unique = [side.filter(pl.col("content").is_unique()) for side in sides]
+    contradicted = (
+        unique[0]
+        .join(unique[1], on="content", how="inner", suffix="_target")
+        .filter(pl.col("key") != pl.col("key_target"))
+        .join(sides[1].select("key"), on="key", how="semi")
+        .join(sides[0].select(pl.col("key").alias("key_target")), on="key_target", how="semi")
+    )
+    return contradicted.select(pl.len()).collect().item() == 0

@@ -144,6 +144,13 @@ class ColumnRename(BaseModel):
     target: str
 
 
+class SheetRename(BaseModel):
+    """A baseline sheet matched, by its content, with a target sheet of another name."""
+
+    baseline: str
+    target: str
+
+
 class Summary(BaseModel):
     rows_added: int = 0
     rows_removed: int = 0
@@ -196,12 +203,15 @@ class DiffResult(BaseModel):
     )
     sheets_added: list[str] = Field(default_factory=list, description="Target sheets no baseline sheet matched.")
     sheets_removed: list[str] = Field(default_factory=list, description="Baseline sheets no target sheet matched.")
+    sheets_renamed: list[SheetRename] = Field(
+        default_factory=list, description="Matched sheets whose names differ, in baseline order."
+    )
 
     @property
     def has_differences(self) -> bool:
         """Whether anything differs: this sheet, another matched sheet, or the set of sheets."""
         return (
             self.summary.has_differences
-            or bool(self.sheets_added or self.sheets_removed)
+            or bool(self.sheets_added or self.sheets_removed or self.sheets_renamed)
             or any(sheet.has_differences for sheet in self.other_sheets)
         )

@@ -17,6 +17,9 @@ def render_summary(result: DiffResult, console: Console, lang: str) -> None:
         console.print(translate("cli.sheet_added", lang, sheet=name), markup=False, soft_wrap=True)
     for name in result.sheets_removed:
         console.print(translate("cli.sheet_removed", lang, sheet=name), markup=False, soft_wrap=True)
+    for rename in result.sheets_renamed:
+        text = translate("cli.sheet_renamed", lang, old=rename.baseline, new=rename.target)
+        console.print(text, markup=False, soft_wrap=True)
 
 
 def _render_sheet_summary(result: DiffResult, console: Console, lang: str) -> None:

@@ -330,6 +330,9 @@ def _workbook_summary_lines(result: DiffResult, lang: str) -> list[tuple[str, ob
         lines.append((translate("report.sheets_added", lang), ", ".join(result.sheets_added)))
     if result.sheets_removed:
         lines.append((translate("report.sheets_removed", lang), ", ".join(result.sheets_removed)))
+    if result.sheets_renamed:
+        renames = ", ".join(f"{rename.baseline} → {rename.target}" for rename in result.sheets_renamed)
+        lines.append((translate("report.sheets_renamed", lang), renames))
     return lines
 
 

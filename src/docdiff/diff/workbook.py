@@ -12,7 +12,7 @@ go to `other_sheets`.
 from docdiff.diff.columns import column_match_name
 from docdiff.diff.compare import diff_tables
 from docdiff.diff.load import Table
-from docdiff.diff.model import CompareOptions, DiffResult
+from docdiff.diff.model import CompareOptions, DiffResult, SheetRename
 
 SHEET_MIN_OVERLAP = 0.5
 
@@ -78,4 +78,10 @@ def diff_workbooks(
     paired_t = {id(right) for _, right in pairs}
     primary.sheets_removed = [_sheet_name(table) for table in baseline if id(table) not in paired_b]
     primary.sheets_added = [_sheet_name(table) for table in target if id(table) not in paired_t]
+    # A CSV file has no sheet name, so only two named sheets can be a rename.
+    primary.sheets_renamed = [
+        SheetRename(baseline=left.sheet, target=right.sheet)
+        for left, right in pairs
+        if left.sheet is not None and right.sheet is not None and left.sheet != right.sheet
+    ]
     return primary, pairs

@@ -129,6 +129,7 @@
       "result.sheet_no_differences": "这张工作表的两个版本没有差异。",
       "result.sheets_added": "新增工作表",
       "result.sheets_removed": "删除工作表",
+      "result.sheets_renamed": "改名工作表",
       "side.baseline": "基线",
       "side.target": "目标",
       "summary.rows_added": "新增行",
@@ -273,6 +274,7 @@
       "result.sheet_no_differences": "The two versions of this sheet have no differences.",
       "result.sheets_added": "Sheets added",
       "result.sheets_removed": "Sheets removed",
+      "result.sheets_renamed": "Sheets renamed",
       "side.baseline": "Baseline",
       "side.target": "Target",
       "summary.rows_added": "Rows added",
@@ -384,6 +386,8 @@
     sheetsAdded: $("#sheets-added"),
     sheetsRemovedLine: $("#sheets-removed-line"),
     sheetsRemoved: $("#sheets-removed"),
+    sheetsRenamedLine: $("#sheets-renamed-line"),
+    sheetsRenamed: $("#sheets-renamed"),
     primarySheet: $("#primary-sheet"),
     otherSheets: $("#other-sheets"),
     downloadJson: $("#download-json"),
@@ -1310,11 +1314,12 @@
     const otherSheets = payload.other_sheets || [];
     const sheetsAdded = payload.sheets_added || [];
     const sheetsRemoved = payload.sheets_removed || [];
+    const sheetsRenamed = (payload.sheets_renamed || []).map((rename) => `${rename.baseline} → ${rename.target}`);
     const multiSheet = otherSheets.length + sheetsAdded.length + sheetsRemoved.length > 0;
     elements.result.hidden = false;
     renderReportLinks();
 
-    renderSheetListChanges(sheetsAdded, sheetsRemoved);
+    renderSheetListChanges(sheetsAdded, sheetsRemoved, sheetsRenamed);
     renderSheet(state.primaryView, payload, multiSheet);
 
     // The blocks are built once per result, so a language switch keeps each block's filter.
@@ -1325,12 +1330,14 @@
     otherSheets.forEach((sheet, index) => renderSheet(state.otherViews[index], sheet, true));
   }
 
-  function renderSheetListChanges(added, removed) {
-    elements.sheetsChange.hidden = added.length + removed.length === 0;
+  function renderSheetListChanges(added, removed, renamed) {
+    elements.sheetsChange.hidden = added.length + removed.length + renamed.length === 0;
     elements.sheetsAddedLine.hidden = added.length === 0;
     elements.sheetsRemovedLine.hidden = removed.length === 0;
+    elements.sheetsRenamedLine.hidden = renamed.length === 0;
     fillChips(elements.sheetsAdded, added, "added");
     fillChips(elements.sheetsRemoved, removed, "removed");
+    fillChips(elements.sheetsRenamed, renamed, "renamed");
   }
 
   // Fill one sheet's block from `sheet`, a DiffResult. With `multiSheet` the
