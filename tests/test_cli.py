@@ -240,7 +240,7 @@ LOCAL_ERRORS = {
 
 
 @pytest.mark.parametrize("case", LOCAL_ERRORS)
-def test_compare_errors_before_any_job_are_coded_json(tmp_path, case):
+def test_compare_local_errors_are_coded(tmp_path, case):
     arguments, env, cookie, code, message = LOCAL_ERRORS[case]
     if cookie is not None:
         _cookie_file(tmp_path, cookie)
@@ -264,7 +264,8 @@ def test_diff_unwritable_report_is_coded_json(tmp_path):
     assert run.returncode == 2
     error = json.loads(run.stdout)["error"]
     assert error["code"] == "invalid_request"
-    assert "Cannot write the file" in error["message"] and "r.xlsx" in error["message"]
+    assert "Cannot write the file" in error["message"]
+    assert "r.xlsx" in error["message"]
 
 
 def test_demo_bad_pair_is_coded_json():
@@ -275,7 +276,7 @@ def test_demo_bad_pair_is_coded_json():
     assert "--pair 应写成" in error["message"]
 
 
-def test_demo_unknown_document_is_rejected_before_start():
+def test_demo_unknown_document_rejected():
     run = docdiff("demo", "--pair", "nope.baseline,tencent-plan-xhs.target", "--json", lang="en_US.UTF-8", timeout=20)
     assert run.returncode == 2
     error = json.loads(run.stdout)["error"]
@@ -291,13 +292,14 @@ def test_demo_unknown_document_is_rejected_before_start():
     (["diff", SP500 / "baseline.csv", "--bogus"], "--bogus"),
     (["diff"], "BASELINE"),
 ])
-def test_malformed_command_line_is_coded_json(arguments, detail):
+def test_malformed_command_line_coded(arguments, detail):
     run = docdiff(*arguments, "--json", lang="zh_CN.UTF-8")
     assert run.returncode == 2
     error = json.loads(run.stdout)["error"]
     assert list(error) == list(ERROR_FIELDS)
     assert error["code"] == "invalid_request"
-    assert error["message"].startswith("命令行有误：") and detail in error["message"]
+    assert error["message"].startswith("命令行有误：")
+    assert detail in error["message"]
     assert error["hint"] == "运行 docdiff diff --help 查看用法。"
 
 
@@ -307,15 +309,15 @@ def test_no_arguments_show_help():
     assert "Commands:" in run.stdout + run.stderr
 
 
-def test_sheet_with_two_csv_files_is_invalid_request():
+def test_sheet_with_two_csv_files():
     run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--sheet", "Plan", "--json",
                   lang="en_US.UTF-8")
     assert run.returncode == 2
     assert "--sheet applies to XLSX workbooks" in json.loads(run.stdout)["error"]["message"]
 
 
-def test_compare_checks_report_path_before_any_job(tmp_path):
-    # The service address answers nothing: the path is checked before it is contacted.
+def test_compare_checks_report_path_first(tmp_path):
+    # Nothing listens at the service address: the path is checked before any request.
     run = docdiff("compare", "http://127.0.0.1:9/sheet/a", "http://127.0.0.1:9/sheet/b", "--server",
                   "http://127.0.0.1:9", "--xlsx", tmp_path / "missing" / "r.xlsx", "--json", lang="zh_CN.UTF-8",
                   env={"DOCDIFF_COOKIE": "sid=1"})

@@ -126,7 +126,7 @@ def test_xlsx_report_fills_and_old_values():
     assert fill(removed, 5) == FILLS["removed"]
 
 
-def test_xlsx_report_types_numbers_and_dates_as_shown():
+def test_xlsx_types_numbers_and_dates():
     header = "id,code,amount,share,due,iso,card,bad_date,note"
     row = "1,007,\"1,234.50\",12.5%,2025/5/27,2025-05-07,110101199003071234,2025/2/30,-3.5"
     baseline = table(f"{header}\n{row}\n")
@@ -134,20 +134,26 @@ def test_xlsx_report_types_numbers_and_dates_as_shown():
     content = render_xlsx([(baseline, target)], diff_tables(baseline, target), "en")
     sheet = openpyxl.load_workbook(io.BytesIO(content))["Diff"]
     cells = {sheet.cell(1, column).value: sheet.cell(2, column) for column in range(4, 13)}
-    assert cells["id"].value == 1 and cells["id"].number_format == "0"
+    assert cells["id"].value == 1
+    assert cells["id"].number_format == "0"
     assert cells["code"].value == "007"
-    assert cells["amount"].value == 1234.5 and cells["amount"].number_format == "#,##0.00"
-    assert cells["share"].value == 0.125 and cells["share"].number_format == "0.0%"
-    assert cells["due"].value == datetime(2025, 5, 27) and cells["due"].number_format == "yyyy/m/d"
-    assert cells["iso"].value == datetime(2025, 5, 7) and cells["iso"].number_format == "yyyy-mm-dd"
+    assert cells["amount"].value == 1234.5
+    assert cells["amount"].number_format == "#,##0.00"
+    assert cells["share"].value == 0.125
+    assert cells["share"].number_format == "0.0%"
+    assert cells["due"].value == datetime(2025, 5, 27)
+    assert cells["due"].number_format == "yyyy/m/d"
+    assert cells["iso"].value == datetime(2025, 5, 7)
+    assert cells["iso"].number_format == "yyyy-mm-dd"
     assert cells["card"].value == "110101199003071234"
     assert cells["bad_date"].value == "2025/2/30"
-    assert cells["note"].value == -4 and cells["note"].number_format == "0"
+    assert cells["note"].value == -4
+    assert cells["note"].number_format == "0"
     assert "#" + cells["note"].fill.fgColor.rgb[-6:] == FILLS["modified"]
     assert sheet.cell(2, 13).value == "note: -3.5"
 
 
-def test_typed_value_keeps_text_that_would_read_differently():
+def test_typed_value_keeps_ambiguous_text():
     assert typed_value("12") == (12.0, "0")
     assert typed_value("-0.50") == (-0.5, "0.00")
     assert typed_value("90%") == (0.9, "0%")
@@ -173,7 +179,7 @@ def test_xlsx_summary_sheet_in_chinese():
     assert "town" in header
 
 
-def test_xlsx_header_fills_mark_column_changes():
+def test_xlsx_header_fills_column_changes():
     baseline = table("id,name,city,phone\n1,Ann,Paris,1\n2,Bob,Rome,2\n")
     target = table("id,town,name,zip\n1,Paris,Ann,75\n2,Rome,Bob,00\n")
     result = diff_tables(baseline, target)

@@ -951,7 +951,7 @@ async def test_title_change_kept_on_language_switch(page, service, site):
     await expect(message).to_have_text(re.compile(r"^Compare finished\. Changes: \d+\. The title changed\.$"))
 
 
-async def test_report_link_of_dropped_job_shows_job_not_found(page, site, tmp_path):
+async def test_report_link_of_dropped_job(page, site, tmp_path):
     # A service that keeps one job drops a finished job as soon as another is created.
     service = start_service(tmp_path, site.url, max_jobs=1)
     try:

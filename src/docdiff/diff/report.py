@@ -68,7 +68,9 @@ def typed_value(text: str) -> tuple[float | datetime, str] | None:
     value = float(text.replace(",", "").rstrip("%"))
     if value == 0 and text.startswith("-"):
         return None  # a spreadsheet shows -0 as 0
-    number_format = ("#,##0" if "," in text else "0") + ("." + "0" * len(decimals) if decimals else "")
+    number_format = "#,##0" if "," in text else "0"
+    if decimals:
+        number_format += "." + "0" * len(decimals)
     if percent:
         return value / 100, number_format + "%"
     return value, number_format
@@ -178,7 +180,7 @@ class CellFormats:
     """The workbook's cell formats: a solid fill per kind of change (or none), with a number format or none.
 
     xlsxwriter needs one format object per combination, so each is made
-    the first time a cell asks for it.
+    the first time a cell needs it.
     """
 
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
