@@ -92,15 +92,23 @@ def _agrees_with_content(left: pl.DataFrame, right: pl.DataFrame, columns: list[
     # Keys and contents are compared by their 64-bit hashes: a collision
     # could only hide or invent one contradiction, and this is a heuristic.
     sides = [
-        frame.lazy().select(pl.struct(columns).hash().alias("key"), pl.struct(others).hash().alias("content"))
+        pl.DataFrame({"key": frame.select(columns).hash_rows(), "content": frame.select(others).hash_rows()})
         for frame in (left, right)
     ]
-    unique = [side.filter(pl.col("content").is_unique()) for side in sides]
-    contradicted = (
-        unique[0]
-        .join(unique[1], on="content", how="inner", suffix="_target")
-        .filter(pl.col("key") != pl.col("key_target"))
-        .join(sides[1].select("key"), on="key", how="semi")
-        .join(sides[0].select(pl.col("key").alias("key_target")), on="key_target", how="semi")
+    keyed = sides[0].join(sides[1], on="key", how="inner", suffix="_target")
+    # Only a baseline row that the key pairs with other content can have its
+    # content in another target row. Such rows are few unless the key is wrong.
+    moved_content = keyed.filter(pl.col("content") != pl.col("content_target"))["content"].unique()
+    if moved_content.len() == 0:
+        return True
+    unique_on_left = (
+        sides[0].filter(pl.col("content").is_in(moved_content.implode())).group_by("content").len().filter(pl.col("len") == 1)
     )
-    return contradicted.select(pl.len()).collect().item() == 0
+    elsewhere = (
+        sides[1]
+        .filter(pl.col("content").is_in(unique_on_left["content"].implode()))
+        .group_by("content")
+        .agg(pl.len(), pl.col("key").first())
+        .filter((pl.col("len") == 1) & pl.col("key").is_in(keyed["key"].implode()))
+    )
+    return elsewhere.height == 0
