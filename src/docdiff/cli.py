@@ -557,7 +557,7 @@ def build_cli(lang: str) -> TyperGroup:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; a malformed command line is an `invalid_request` error like any other."""
+    """Run the CLI, where a malformed command line is an `invalid_request` error like any other."""
     lang = lang_from_env()
     argv = sys.argv[1:] if argv is None else argv
     try:

@@ -10,7 +10,7 @@ import uvicorn
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """Return a TCP socket bound to `host`:`port` (port 0 picks a free one); raises OSError."""
+    """Return a TCP socket bound to `host`:`port`, where port 0 picks a free one. Raises OSError."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -23,5 +23,5 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve_on(sock: socket.socket, app, **config) -> None:
-    """Serve `app` on the bound `sock` until interrupted; `config` goes to uvicorn.Config."""
+    """Serve `app` on the bound `sock` until interrupted, with `config` passed to uvicorn.Config."""
     uvicorn.Server(uvicorn.Config(app, **config)).run(sockets=[sock])

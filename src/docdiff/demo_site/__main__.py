@@ -49,7 +49,7 @@ def non_negative_int(text: str) -> int:
 
 
 def build_parser(prog: str = "python -m docdiff.demo_site", lang: str | None = None) -> argparse.ArgumentParser:
-    """Build the parser with its help in `lang` (by default the language `LANG` asks for)."""
+    """Build the parser with its help in `lang` (by default the language that `LANG` selects)."""
     lang = lang or lang_from_env()
 
     def text(key: str, **params: object) -> str:
