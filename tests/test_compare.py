@@ -293,6 +293,29 @@ def test_renumbered_row_numbers_are_not_the_key(target_rows, added, removed, mov
     assert {cell.column for change in result.changes for cell in change.cells} == {"序号"}
 
 
+def test_renumbered_rows_with_repeated_names():
+    # Names and owners repeat, so only 序号, alone or in a pair, is unique.
+    rows = [
+        ("接口开发", "王芳", "已完成", "80%"), ("上线准备", "张伟", "未开始", "0%"), ("上线准备", "李娜", "未开始", "20%"),
+        ("接口开发", "刘洋", "未开始", "80%"), ("上线准备", "刘洋", "未开始", "20%"), ("接口开发", "王芳", "未开始", "60%"),
+        ("需求评审", "张伟", "进行中", "80%"), ("需求评审", "李娜", "进行中", "40%"), ("上线准备", "刘洋", "未开始", "60%"),
+        ("上线准备", "刘洋", "进行中", "40%"), ("需求评审", "张伟", "进行中", "60%"), ("接口开发", "李娜", "未开始", "60%"),
+    ]
+    # The first three rows move below the next six, and 序号 is renumbered.
+    target_rows = [*rows[3:9], *rows[:3], *rows[9:]]
+    header = "序号,项目名称,负责人,状态,进度\n"
+
+    def text(plan) -> str:
+        return header + "".join(f"{i},{','.join(row)}\n" for i, row in enumerate(plan, 1))
+
+    result = diff_tables(table(text(rows)), table(text(target_rows)))
+    assert "序号" not in result.key
+    assert result.summary.rows_added == 0
+    assert result.summary.rows_removed == 0
+    assert result.summary.rows_moved == 3
+    assert {cell.column for change in result.changes for cell in change.cells} == {"序号"}
+
+
 def test_row_numbers_that_stay_are_the_key():
     target_rows = [*PLAN_ROWS[:5], ("CRM清洗", "孙八", "完成")]
     result = diff_tables(table(numbered(PLAN_ROWS)), table(numbered(target_rows)))

@@ -64,6 +64,8 @@ def test_short_gb18030_file(text):
     ("名称,城市\n张三,北京\n", "gb18030"),
     ("이름,도시\n김철수,서울\n", "cp949"),
     ("имя,город\nИван,Москва\n", "cp1251"),
+    ("id,note\n" + "".join(f"{i},ok\n" for i in range(50)) + "51,备注：已审核\n", "gb18030"),
+    ("name,city\n" + "".join(f"Müller{i},Köln Straße {i}\n" for i in range(40)) + "Señor,São Paulo\n", "cp1252"),
 ])
 def test_single_byte_and_east_asian_encodings(text, encoding):
     table = load_table(text.encode(encoding), "t.csv")

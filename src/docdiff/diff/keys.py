@@ -8,8 +8,8 @@ put their identifiers first (`序号`, `Symbol`), then the others by overlap.
 The first candidate that agrees with the rows' content wins: a column of
 row numbers that the user renumbered after inserting, deleting or moving
 rows is unique too, but it pairs rows with their neighbours. Pairs of
-columns are tried only when no single column qualifies, and only among the
-first `MAX_PAIR_COLUMNS`.
+columns are tried only when no single column qualifies, only among the
+first `MAX_PAIR_COLUMNS`, and never with a column that is unique alone.
 """
 
 from itertools import combinations
@@ -53,19 +53,26 @@ def find_key(left: pl.DataFrame, right: pl.DataFrame) -> list[str]:
     if left.height < MIN_ROWS or right.height < MIN_ROWS:
         return []
 
-    singles = [[name] for name in left.columns]
+    singles = [[name] for name in left.columns if _identifies_rows(left, [name]) and _identifies_rows(right, [name])]
     key = _best(left, right, singles)
     if key:
         return key
-    pairs = [list(pair) for pair in combinations(left.columns[:MAX_PAIR_COLUMNS], 2)]
+    # A pair with a column that identifies rows alone is that column again,
+    # which was just rejected for its overlap or for contradicting the content.
+    alone = {name for name, in singles}
+    names = [name for name in left.columns[:MAX_PAIR_COLUMNS] if name not in alone]
+    pairs = [
+        list(pair)
+        for pair in combinations(names, 2)
+        if _identifies_rows(left, list(pair)) and _identifies_rows(right, list(pair))
+    ]
     return _best(left, right, pairs)
 
 
 def _best(left: pl.DataFrame, right: pl.DataFrame, candidates: list[list[str]]) -> list[str]:
+    """Return the preferred candidate (each identifies rows on both sides) that agrees with the content, or []."""
     scored = []
     for columns in candidates:
-        if not (_identifies_rows(left, columns) and _identifies_rows(right, columns)):
-            continue
         overlap = _overlap(left, right, columns)
         if overlap >= MIN_KEY_OVERLAP:
             scored.append((columns, overlap))

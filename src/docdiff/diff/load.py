@@ -101,18 +101,15 @@ WIDE_ENCODINGS = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "ut
 
 
 PREFERRED_ENCODINGS = ("gb18030", "cp1252")
+# Japanese and Korean text decoded as GB18030 scores about 0.1 worse than
+# its own encoding; sparse Chinese or Latin text in its right encoding
+# scores within about 0.03 of the best guess (measured with charset-normalizer 3.5).
+PREFERENCE_MARGIN = 0.05
 
 
 def _is_gb(encoding: str) -> bool:
     """Return whether `encoding` is one of the GB family, which GB18030 extends."""
     return encoding.replace("-", "").replace("_", "").lower() in ("gbk", "gb2312", "cp936", "gb18030", "hz")
-
-
-def _same_family(encoding: str, preferred: str) -> bool:
-    """Return whether text that decodes in `encoding` decodes the same way in `preferred`."""
-    if preferred == "gb18030":
-        return _is_gb(encoding)
-    return encoding.replace("-", "_").lower() in (preferred, "windows_1252")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -131,17 +128,16 @@ def decode_text(data: bytes) -> tuple[str, str]:
     best = matches.best()
     if best is None:
         raise ParseError(reason="encoding")
-    # A short text reads equally well in several encodings: a two-line
-    # GB18030 file passes for Korean cp949, and "Café" in cp1252 for Urdu
-    # cp1006. The encodings spreadsheets are saved in win when they read as
-    # cleanly as the best guess: GB18030 (Chinese Windows and WPS), then
-    # cp1252 (Excel's ANSI code page on Western Windows).
+    # Text with few non-ASCII bytes reads almost as cleanly in many code
+    # pages: a GB18030 file with two Chinese cells passes for shift_jis or
+    # cp874, and "Café" in cp1252 for cp1250 or cp1006. The encodings
+    # spreadsheets are saved in win when their mess ratio (charset-normalizer's
+    # chaos) is within PREFERENCE_MARGIN of the best guess: GB18030 (Chinese
+    # Windows and WPS), then cp1252 (Excel's ANSI code page on Western Windows).
     encoding = best.encoding
     for preferred in PREFERRED_ENCODINGS:
-        if any(
-            match.chaos <= best.chaos and any(_same_family(name, preferred) for name in match.could_be_from_charset)
-            for match in matches
-        ):
+        match = charset_normalizer.from_bytes(data, cp_isolation=[preferred]).best()
+        if match is not None and match.chaos <= best.chaos + PREFERENCE_MARGIN:
             encoding = preferred
             break
     if _is_gb(encoding):
