@@ -309,6 +309,17 @@ def test_no_arguments_show_help():
     assert "Commands:" in run.stdout + run.stderr
 
 
+def test_renamed_sheet_is_a_difference(tmp_path):
+    from tests.test_compare import PEOPLE, PLAN, workbook
+
+    (tmp_path / "b.xlsx").write_bytes(workbook({"计划": PLAN, "风险清单": PEOPLE}))
+    (tmp_path / "t.xlsx").write_bytes(workbook({"计划": PLAN, "风险登记": PEOPLE}))
+    run = docdiff("diff", tmp_path / "b.xlsx", tmp_path / "t.xlsx", lang="zh_CN.UTF-8")
+    assert run.returncode == 1
+    # The workbook's own changes come last, after every sheet's section.
+    assert run.stdout.strip().splitlines()[-1] == "工作表改名：风险清单 → 风险登记"
+
+
 def test_sheet_with_two_csv_files():
     run = docdiff("diff", SP500 / "baseline.csv", SP500 / "target.csv", "--sheet", "Plan", "--json",
                   lang="en_US.UTF-8")

@@ -25,7 +25,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from docdiff.diff import CompareOptions, DiffResult, diff_workbooks, load_sheets, load_table
-from docdiff.diff.render import render_changes, render_summary
+from docdiff.diff.render import render_changes, render_sheet_list_changes, render_summary
 from docdiff.diff.report import render_daff_csv, render_xlsx
 from docdiff.errors import (
     ERROR_FIELDS,
@@ -196,6 +196,7 @@ def _report(result: DiffResult, as_json: bool, limit: int, lang: str) -> int:
     else:
         render_summary(result, stdout, lang)
         render_changes(result, stdout, lang, limit)
+        render_sheet_list_changes(result, stdout, lang)
     return EXIT_DIFFERENT if result.has_differences else EXIT_SAME
 
 

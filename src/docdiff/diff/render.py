@@ -11,8 +11,12 @@ KIND_STYLES = {"added": "green", "removed": "red", "modified": "yellow", "moved"
 
 
 def render_summary(result: DiffResult, console: Console, lang: str) -> None:
-    """Print the alignment, title, counts and column changes, then the same for other sheets."""
+    """Print the primary sheet's alignment, title, counts and column changes."""
     _render_sheet_summary(result, console, lang)
+
+
+def render_sheet_list_changes(result: DiffResult, console: Console, lang: str) -> None:
+    """Print the sheets added, removed and renamed, after every sheet's own section."""
     for name in result.sheets_added:
         console.print(translate("cli.sheet_added", lang, sheet=name), markup=False, soft_wrap=True)
     for name in result.sheets_removed:
