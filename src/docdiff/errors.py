@@ -21,6 +21,9 @@ class DocdiffError(Exception):
     code: ClassVar[str] = "internal"
     status_code: ClassVar[int] = 500
     retryable: ClassVar[bool] = False
+    # Catalog key of the message and hint when it differs from the code: an
+    # error reported under a shared code (`invalid_request`) with its own text.
+    catalog_key: ClassVar[str | None] = None
 
     def __init__(self, stage: str | None = None, reason: str | None = None, **params: Any) -> None:
         self.stage = stage
@@ -39,7 +42,7 @@ class DocdiffError(Exception):
 
     @property
     def base_key(self) -> str:
-        return self.code
+        return self.catalog_key or self.code
 
     @property
     def message_key(self) -> str:
@@ -65,16 +68,13 @@ class InvalidRequest(DocdiffError):
 class FileUnreadable(DocdiffError):
     """A local file the CLI cannot read, reported under the `invalid_request` code.
 
-    The reason is `not_found`, `no_access` or `is_folder`. Without a reason, the
-    message shows the `detail` parameter, which is the OS error text.
+    The reason is `not_found`, `no_access`, `is_folder` or `not_utf8`. Without
+    a reason, the message shows the `detail` parameter, the OS error.
     """
 
     code = "invalid_request"
     status_code = 422
-
-    @property
-    def base_key(self) -> str:
-        return "file_unreadable"
+    catalog_key = "file_unreadable"
 
 
 class ServiceUnreachable(DocdiffError):
@@ -100,10 +100,7 @@ class CookieInvalid(DocdiffError):
 
     code = "invalid_request"
     status_code = 422
-
-    @property
-    def base_key(self) -> str:
-        return "cookie_invalid"
+    catalog_key = "cookie_invalid"
 
 
 class CookieExpired(DocdiffError):

@@ -189,15 +189,15 @@ class CellFormats:
 
     def get(self, kind: str | None = None, number_format: str | None = None, bold: bool = False):
         """Return the format for a cell of this kind of change (None: no fill), number format and weight."""
-        wanted = (kind, number_format, bold)
-        if wanted not in self.made:
+        combination = (kind, number_format, bold)
+        if combination not in self.made:
             properties: dict[str, object] = {"text_wrap": True, "valign": "top", "bold": bold}
             if kind is not None:
                 properties.update(bg_color=FILLS[kind], pattern=1)
             if number_format is not None:
                 properties["num_format"] = number_format
-            self.made[wanted] = self.workbook.add_format(properties)
-        return self.made[wanted]
+            self.made[combination] = self.workbook.add_format(properties)
+        return self.made[combination]
 
     def write(self, sheet, line: int, column: int, text: str, kind: str | None) -> None:
         """Write a cell's text as the number or date it shows, or as text."""
