@@ -12,6 +12,9 @@ Tools:
 - polars-compare: polars-join plus the changed cells, column by column in
   one lazy query: the least a keyed diff that reports cells can do, without
   value rules, moves or a summary;
+- polars-rules: polars-compare plus what any keyed diff with docdiff's
+  options pays on top: docdiff's value rules on the changed cells and its
+  move detection on the matched rows;
 - docdiff-key: docdiff with `--key id`;
 - docdiff: docdiff without a key (it finds `id` as the key by itself);
 - docdiff-content: docdiff aligning rows by content only (`auto_key=False`);
@@ -44,7 +47,7 @@ import time
 from pathlib import Path
 
 DEFAULT_SIZES = ["10000x10", "10000x30", "100000x10", "100000x30", "1000000x10", "1000000x30"]
-TOOLS = ["polars-join", "polars-compare", "docdiff-key", "docdiff", "docdiff-content", "daff", "datacompy", "csv-diff"]
+TOOLS = ["polars-join", "polars-compare", "polars-rules", "docdiff-key", "docdiff", "docdiff-content", "daff", "datacompy", "csv-diff"]
 WORDS = "alpha beta gamma delta plan review launch budget owner report weekly target".split()
 
 
@@ -122,6 +125,7 @@ def import_tool(tool: str) -> None:
     modules = {
         "polars-join": ["polars"],
         "polars-compare": ["polars"],
+        "polars-rules": ["polars", "docdiff.diff"],
         "daff": ["daff", "csv"],
         "datacompy": ["datacompy", "pandas"],
         "csv-diff": ["csv_diff"],
@@ -142,20 +146,30 @@ def run_tool(tool: str, baseline: Path, target: Path) -> dict:
         right = pl.read_csv(target, infer_schema=False)
         joined = left.join(right, on="id", how="full", suffix="_target")
         changes = joined.height
-    elif tool == "polars-compare":
+    elif tool in ("polars-compare", "polars-rules"):
         import polars as pl
 
-        left = pl.read_csv(baseline, infer_schema=False).lazy()
-        right = pl.read_csv(target, infer_schema=False).lazy()
+        left = pl.read_csv(baseline, infer_schema=False).with_row_index("b").lazy()
+        right = pl.read_csv(target, infer_schema=False).with_row_index("t").lazy()
         joined = left.join(right, on="id", how="full", suffix="_target")
-        names = [name for name in left.collect_schema().names() if name != "id"]
+        names = [name for name in left.collect_schema().names() if name not in ("id", "b")]
         cells = pl.concat(
             joined.filter(pl.col(name).ne_missing(pl.col(f"{name}_target"))).select(
                 "id", pl.lit(name).alias("column"), pl.col(name).alias("old"), pl.col(f"{name}_target").alias("new")
             )
             for name in names
-        ).collect()
-        changes = cells.height
+        )
+        if tool == "polars-compare":
+            changes = cells.collect().height
+        else:
+            from docdiff.diff import CompareOptions
+            from docdiff.diff.align import longest_increasing_mask
+            from docdiff.diff.normalize import value_frame
+
+            pairs, cells = pl.collect_all([joined.select("b", "t").drop_nulls().sort("b"), cells])
+            values = value_frame(pl.concat([cells["old"], cells["new"]]).to_frame("cell"), CompareOptions())["cell"]
+            changes = cells.filter(values.head(cells.height).ne_missing(values.tail(cells.height))).height
+            longest_increasing_mask(pairs["t"])
     elif tool.startswith("docdiff"):
         from docdiff.diff import CompareOptions, compare_tables, load_table
 
