@@ -303,6 +303,52 @@ def test_malformed_command_line_coded(arguments, detail):
     assert error["hint"] == "运行 docdiff diff --help 查看用法。"
 
 
+@pytest.mark.parametrize("arguments, chinese, english", [
+    (["diff", "a.csv", "b.csv", "--bogus"], "没有 --bogus 这个选项", "no such option: --bogus"),
+    (["diff", "a.csv", "b.csv", "--limt", "3"], "（相近的选项：--limit", "(similar options: --limit"),
+    (["diff", "a.csv"], "缺少参数 TARGET", "missing argument TARGET"),
+    (["diff", "a.csv", "b.csv", "--limit"], "选项 --limit 后面要跟一个值", "option --limit needs a value"),
+    (["diff", "a.csv", "b.csv", "--json=1"], "选项 --json 不接受值", "option --json takes no value"),
+    (["diff", "a.csv", "b.csv", "c.csv"], "多出了参数 c.csv", "unexpected extra arguments: c.csv"),
+    (["diff", "a.csv", "b.csv", "--limit", "abc"], "--limit 的值 abc 无效：应为整数",
+     "invalid value abc for --limit: it must be a whole number"),
+    (["diff", "a.csv", "b.csv", "--limit", "-5"], "--limit 的值 -5 无效：应大于或等于 0",
+     "invalid value -5 for --limit: it must be 0 or more"),
+    (["diff", "a.csv", "b.csv", "--tolerance", "x"], "--tolerance 的值 x 无效：应为数字",
+     "invalid value x for --tolerance: it must be a number"),
+    (["serve", "--port", "70000"], "--port 的值 70000 无效：应小于或等于 65535",
+     "invalid value 70000 for --port: it must be 65535 or less"),
+    (["frob"], "没有 frob 这个命令", "no such command: frob"),
+])
+def test_command_line_errors_in_both_languages(monkeypatch, capsys, arguments, chinese, english):
+    from docdiff import cli
+
+    for lang, expected in (("zh_CN.UTF-8", chinese), ("en_US.UTF-8", english)):
+        monkeypatch.setenv("LANG", lang)
+        monkeypatch.delenv("LC_ALL", raising=False)
+        monkeypatch.delenv("LC_MESSAGES", raising=False)
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(arguments)
+        assert exit_info.value.code == 2
+        message = capsys.readouterr().err
+        assert "[invalid_request]" in message
+        assert expected in message
+        # click's English words are gone from the Chinese message.
+        if lang.startswith("zh"):
+            assert not any(word in message for word in ("Invalid", "Missing", "No such", "Input should", "Got "))
+
+
+def test_usage_hint_names_the_command_before_its_context_exists(monkeypatch, capsys):
+    from docdiff import cli
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    with pytest.raises(SystemExit):
+        # The option parser rejects `--limit` without a value before `compare` has a context.
+        cli.main(["compare", "a", "b", "--limit", "--json"])
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["hint"] == "Run docdiff compare --help for the usage."
+
+
 def test_no_arguments_show_help():
     run = docdiff(lang="en_US.UTF-8")
     assert run.returncode == 2
@@ -342,13 +388,42 @@ def test_demo_site_usage_error_in_chinese():
     run = docdiff("demo-site", "--page-latency-ms", "-2", lang="zh_CN.UTF-8")
     assert run.returncode == 2
     assert "用法：docdiff demo-site" in run.stderr
-    assert "docdiff demo-site：错误：" in run.stderr
-    assert "应为 0 或更大的整数，而不是 -2" in run.stderr
+    assert "docdiff demo-site：错误：参数 --page-latency-ms：应为 0 或更大的整数，而不是 -2" in run.stderr
+
+
+@pytest.mark.parametrize("message, chinese, english", [
+    ("unrecognized arguments: --bogus x", "无法识别的参数：--bogus x", "unrecognized arguments: --bogus x"),
+    ("argument --port: expected one argument", "参数 --port：后面要跟一个值", "argument --port: needs a value"),
+    ("argument --export-failure: ignored explicit argument '1'", "参数 --export-failure：不接受值，却给了 '1'",
+     "argument --export-failure: takes no value, but was given '1'"),
+    ("ambiguous option: --p could match --port, --page-latency-ms",
+     "选项 --p 有歧义，可能是：--port, --page-latency-ms",
+     "option --p is ambiguous, it could be: --port, --page-latency-ms"),
+])
+def test_demo_site_argparse_errors_translated(message, chinese, english):
+    from docdiff.demo_site.__main__ import usage_detail
+
+    assert usage_detail(message, "zh-CN") == chinese
+    assert usage_detail(message, "en") == english
+
+
+@pytest.mark.parametrize("arguments", [["--bogus", "x"], ["--port"], ["--port", "abc"], ["--export-failure=1"], ["--p", "1"]])
+def test_demo_site_parser_errors_have_no_english_in_chinese(monkeypatch, capsys, arguments):
+    from docdiff.demo_site.__main__ import build_parser
+
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    with pytest.raises(SystemExit):
+        build_parser("docdiff demo-site").parse_args(arguments)
+    error_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error_line.startswith("docdiff demo-site：错误：")
+    assert not any(word in error_line for word in ("argument", "expected", "invalid", "ambiguous", "unrecognized"))
 
 
 @pytest.mark.parametrize("arguments, env, message", [
-    (["serve", "--port", "99999"], {}, "Invalid value for '--port'"),
-    (["serve"], {"DOCDIFF_PORT": "99999"}, "DOCDIFF_PORT: Input should be less than or equal to 65535"),
+    (["serve", "--port", "99999"], {}, "invalid value 99999 for --port: it must be 65535 or less"),
+    (["serve"], {"DOCDIFF_PORT": "99999"}, "DOCDIFF_PORT: it must be 65535 or less"),
     (["demo-site", "--port", "99999"], {}, "a port is between 1 and 65535, not 99999"),
 ])
 def test_port_out_of_range_is_rejected(arguments, env, message):

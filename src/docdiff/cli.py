@@ -88,7 +88,9 @@ def serve(
         check_profile_names(settings)
     except ValidationError as exc:
         # Name each setting by its environment variable, as the user wrote it.
-        problems = [f"DOCDIFF_{'_'.join(map(str, error['loc'])).upper()}: {error['msg']}" for error in exc.errors()]
+        problems = [
+            f"DOCDIFF_{'_'.join(map(str, error['loc'])).upper()}: {value_error_detail(error, lang)}" for error in exc.errors()
+        ]
         _fail(translate("cli.settings_invalid", lang, detail="; ".join(problems)))
     except (SettingsError, ValueError) as exc:
         _fail(translate("cli.settings_invalid", lang, detail=_first_line(exc)))
@@ -557,12 +559,74 @@ def build_cli(lang: str) -> TyperGroup:
     return group
 
 
+def _param_name(param) -> str:
+    """Name a click parameter as the user types it: `--limit` for an option, its metavar for an argument."""
+    if param.param_type_name == "option":
+        return " / ".join(param.opts)
+    return param.metavar or param.name.upper()
+
+
+def value_error_detail(error: dict, lang: str) -> str:
+    """Describe one pydantic validation error in `lang`. An error type without a catalog entry keeps pydantic's English."""
+    key = f"cli.value.{error.get('type')}"
+    if has_message(key):
+        return translate(key, lang, **error.get("ctx", {}))
+    return str(error.get("msg", ""))
+
+
+def usage_detail(error: Exception, lang: str) -> str:
+    """Describe a click usage error in `lang`.
+
+    click's messages are English f-strings, so each known kind of error is
+    rebuilt from the exception's attributes. A kind not known here keeps
+    click's own text.
+    """
+    # NOTE: four cases are recognised by click's English wording in typer 0.29.
+    # The command-line tests fail if a typer release rewords them.
+    kind = type(error).__name__
+    message = getattr(error, "message", "")
+    param = getattr(error, "param", None)
+    if kind == "NoSuchOption":
+        text = translate("cli.usage.no_such_option", lang, option=error.option_name)
+        if error.possibilities:
+            text += translate("cli.usage.possible", lang, options=", ".join(sorted(error.possibilities)))
+        return text
+    if kind == "MissingParameter" and param is not None:
+        return translate(f"cli.usage.missing_{param.param_type_name}", lang, name=_param_name(param))
+    if kind == "BadParameter" and param is not None and hasattr(error.__cause__, "errors"):
+        problem = error.__cause__.errors()[0]
+        return translate(
+            "cli.usage.bad_value", lang, option=_param_name(param), value=problem.get("input", ""),
+            reason=value_error_detail(problem, lang),
+        )
+    if kind == "BadOptionUsage" and message.endswith("does not take a value."):
+        return translate("cli.usage.takes_no_value", lang, option=error.option_name)
+    if kind == "BadOptionUsage" and " requires " in message:
+        return translate("cli.usage.needs_value", lang, option=error.option_name)
+    if extra := re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message):
+        return translate("cli.usage.extra_arguments", lang, arguments=extra.group(1))
+    if command := re.fullmatch(r"No such command '(.*)'\.", message):
+        return translate("cli.usage.no_such_command", lang, name=command.group(1))
+    return error.format_message()
+
+
+def _failed_command(error: Exception, argv: list[str], group: TyperGroup) -> str:
+    """Return the command whose `--help` the hint suggests: the failing context's, else the command named in `argv`."""
+    context = getattr(error, "ctx", None)
+    if context is not None and context.command_path != "docdiff":
+        return context.command_path
+    # The option parser raises some errors before the command's context exists.
+    named = next((word for word in argv if not word.startswith("-")), None)
+    return f"docdiff {named}" if named in group.commands else "docdiff"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, where a malformed command line is an `invalid_request` error like any other."""
     lang = lang_from_env()
     argv = sys.argv[1:] if argv is None else argv
+    group = build_cli(lang)
     try:
-        code = build_cli(lang).main(argv, prog_name="docdiff", standalone_mode=False)
+        code = group.main(argv, prog_name="docdiff", standalone_mode=False)
     except typer.Abort:
         stderr.print(translate("cli.aborted", lang), markup=False)
         sys.exit(EXIT_ERROR)
@@ -572,9 +636,8 @@ def main(argv: list[str] | None = None) -> None:
         if getattr(error, "exit_code", 1) != EXIT_ERROR or type(error).__name__ == "NoArgsIsHelpError":
             error.show()
             sys.exit(getattr(error, "exit_code", 1))
-        context = getattr(error, "ctx", None)
-        command = context.command_path if context is not None else "docdiff"
-        usage = InvalidRequest(reason="usage", detail=error.format_message(), command=command)
+        command = _failed_command(error, argv, group)
+        usage = InvalidRequest(reason="usage", detail=usage_detail(error, lang), command=command)
         _report_error(usage.to_dict(lang), lang, "--json" in argv)
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_SAME)

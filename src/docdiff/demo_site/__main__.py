@@ -9,6 +9,7 @@ plain option value, because command lines are visible to other local users.
 import argparse
 import logging
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -34,18 +35,45 @@ from docdiff.demo_site.app import (
 SESSION_ENV = "DOCDIFF_DEMO_SESSION"
 
 
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(translate("demo_site.error.not_integer", lang_from_env(), value=text)) from None
+
+
 def port_number(text: str) -> int:
-    value = int(text)
+    value = _integer(text)
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(translate("demo_site.error.port", lang_from_env(), value=value))
     return value
 
 
 def non_negative_int(text: str) -> int:
-    value = int(text)
+    value = _integer(text)
     if value < 0:
         raise argparse.ArgumentTypeError(translate("demo_site.error.negative", lang_from_env(), value=value))
     return value
+
+
+def usage_detail(message: str, lang: str) -> str:
+    """Translate argparse's English error `message` into `lang`. A message not recognised here stays as it is."""
+
+    def text(key: str, **params: object) -> str:
+        return translate(f"demo_site.usage.{key}", lang, **params)
+
+    if found := re.fullmatch(r"unrecognized arguments: (.*)", message):
+        return text("unrecognized", arguments=found.group(1))
+    if found := re.fullmatch(r"ambiguous option: (\S+) could match (.*)", message):
+        return text("ambiguous", option=found.group(1), matches=found.group(2))
+    if found := re.fullmatch(r"argument (\S+): (.*)", message, re.DOTALL):
+        option, detail = found.groups()
+        if detail == "expected one argument":
+            detail = text("needs_value")
+        elif explicit := re.fullmatch(r"ignored explicit argument (.*)", detail):
+            detail = text("takes_no_value", value=explicit.group(1))
+        return text("argument", option=option, detail=detail)
+    return message
 
 
 def build_parser(prog: str = "python -m docdiff.demo_site", lang: str | None = None) -> argparse.ArgumentParser:
@@ -61,9 +89,8 @@ def build_parser(prog: str = "python -m docdiff.demo_site", lang: str | None = N
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> NoReturn:
-            # argparse's own detail (such as "invalid int value") stays English.
             self.print_usage(sys.stderr)
-            self.exit(2, text("error", prog=self.prog, message=message) + "\n")
+            self.exit(2, text("error", prog=self.prog, message=usage_detail(message, lang)) + "\n")
 
     parser = Parser(
         prog=prog,
