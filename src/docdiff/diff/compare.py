@@ -345,13 +345,13 @@ def _align_rows(
         return first.sort("b")
     # A user's key needs only its own columns normalised, but pairing needs them all.
     columns = key if key_source == "user" else left.columns
-    cells_b = left[rest_b].select(columns)
-    cells_t = right[rest_t].select(columns)
-    rows_b = Rows(value_frame(cells_b, options), rest_b)
-    rows_t = Rows(value_frame(cells_t, options), rest_t)
+    # Both sides in one frame, so each rule runs once per column.
+    cells = pl.concat([left[rest_b].select(columns), right[rest_t].select(columns)])
+    normalised = value_frame(cells, options)
+    rows_b = Rows(normalised.head(rest_b.len()), rest_b)
+    rows_t = Rows(normalised.tail(rest_t.len()), rest_t)
     # Rows the rules leave as they were cannot match now when they did not as text.
-    unchanged = rows_b.frame is cells_b and rows_t.frame is cells_t
-    second = first.clear() if unchanged else _match_rows(rows_b, rows_t, key)
+    second = first.clear() if normalised is cells else _match_rows(rows_b, rows_t, key)
     anchors = pl.concat([first, second]) if second.height else first
     if key_source == "user":
         return anchors.sort("b")

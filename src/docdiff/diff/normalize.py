@@ -30,7 +30,6 @@ _NUMBER = r"^[+-]?[¥$€]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?%?$"
 # Doubles hold 15 significant decimal digits exactly.
 MAX_NUMERIC_DIGITS = 15
 DECIMALS = 10
-REPEAT_SAMPLE = 1000
 
 
 def stars_to_number(cell: pl.Expr) -> pl.Expr:
@@ -77,91 +76,90 @@ def canonical_number(cell: pl.Expr) -> pl.Expr:
     return pl.coalesce(numeric_value(cell).cast(pl.String), cell)
 
 
-# Cheap tests that a column may contain values a rule rewrites. A column
-# that fails one skips that rule entirely, which saves most of the regex work.
-_MAY_HOLD = {
-    "stars": "[★☆]",
-    "dates": r"^[0-9]{4} ?[-/.年]",
-    "numbers": _NUMBER,
+def trimmed(cell: pl.Expr) -> pl.Expr:
+    return cell.str.strip_chars()
+
+
+def lowercase(cell: pl.Expr) -> pl.Expr:
+    return cell.str.to_lowercase()
+
+
+# Every rule by its name, in the order the rules apply.
+RULES = {
+    "trim": trimmed,
+    "case": lowercase,
+    "stars": stars_to_number,
+    "dates": canonical_date,
+    "numbers": canonical_number,
 }
-
-
-def basic_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
-    """Apply the cheap rules, whitespace and case, to every column."""
-    if options.trim_whitespace:
-        frame = frame.with_columns(pl.all().str.strip_chars())
-    if options.ignore_case:
-        frame = frame.with_columns(pl.all().str.to_lowercase())
-    return frame
+# Cheap tests that a cell may be one a rule rewrites. A column without such
+# a cell skips that rule entirely, which saves most of the regex work.
+_MAY_CHANGE = {
+    "trim": lambda cell: cell.str.contains(r"^\s|\s$"),
+    "case": lambda cell: cell != cell.str.to_lowercase(),
+    "stars": lambda cell: cell.str.contains("[★☆]"),
+    "dates": lambda cell: cell.str.contains(r"^[0-9]{4} ?[-/.年]"),
+    "numbers": lambda cell: cell.str.contains(_NUMBER),
+}
 
 
 def value_frame(frame: pl.DataFrame, options: CompareOptions) -> pl.DataFrame:
     """Apply every rule: whitespace and case, then the value rules (stars, dates, numbers).
 
-    Each rule runs only on the cells that pass its cheap test in `_MAY_HOLD`,
-    and each as its own step: nesting the rules in one expression would
-    repeat the inner ones inside every branch of the outer ones, which made
-    a 92 × 20 table take over a second. Callers apply this only to cells
-    that differ as text, because cells equal as text stay equal under every
-    rule.
+    One query finds the rules that may change each column, and one more
+    applies them, to all columns at once. A frame that no rule can change
+    comes back as it is. Each rule is its own step of the query, because
+    nesting the rules in one expression would repeat the inner ones inside
+    every branch of the outer ones. Callers apply this only to cells that
+    differ as text, because cells equal as text stay equal under every rule.
     """
-    rules = []
-    if options.stars_by_value:
-        rules.append(("stars", stars_to_number))
-    if options.dates_by_value:
-        rules.append(("dates", canonical_date))
-    if options.numbers_by_value:
-        rules.append(("numbers", canonical_number))
-    if frame.height == 0 or not _may_change(frame, options, [name for name, _ in rules]):
+    if frame.height == 0 or frame.width == 0:
         return frame
-    frame = basic_frame(frame, options)
-    if not rules:
+    plan = _rules_by_column(frame, options)
+    if not any(plan):
         return frame
-    return pl.DataFrame([_apply_rules(frame[name], rules) for name in frame.columns])
+    lazy = frame.lazy()
+    for rule in RULES:
+        names = [name for name, rules in zip(frame.columns, plan) if rule in rules]
+        if names:
+            lazy = lazy.with_columns(RULES[rule](pl.col(name)).alias(name) for name in names)
+    return lazy.collect()
 
 
-def _may_change(frame: pl.DataFrame, options: CompareOptions, rules: list[str]) -> bool:
-    """Return whether any rule could rewrite a cell of `frame`, in one pass over the cells.
+def _enabled_rules(options: CompareOptions) -> list[str]:
+    enabled = {
+        "trim": options.trim_whitespace,
+        "case": options.ignore_case,
+        "stars": options.stars_by_value,
+        "dates": options.dates_by_value,
+        "numbers": options.numbers_by_value,
+    }
+    return [rule for rule in RULES if enabled[rule]]
+
+
+def _rules_by_column(frame: pl.DataFrame, options: CompareOptions) -> list[set[str]]:
+    """Return, per column of `frame`, the rules that may change one of its cells, from one pass over the cells.
 
     Most cells pass through every rule unchanged (names, ids, free text).
-    When all of them would, this one check replaces the whole chain.
+    The value rules apply after trimming, so a column with edge whitespace
+    gets all of them. Stars become digits, which the number rule rewrites.
     """
-    tests = []
-    if rules:
-        tests.append(pl.all().str.contains("|".join(f"(?:{_MAY_HOLD[name]})" for name in rules)))
-    if options.trim_whitespace:
-        tests.append(pl.all().str.contains(r"^\s|\s$"))
-    if options.ignore_case:
-        tests.append(pl.all() != pl.all().str.to_lowercase())
-    if not tests:
-        return False
-    return frame.select(pl.any_horizontal(pl.any_horizontal(tests).any())).item()
-
-
-def _apply_rules(cells: pl.Series, rules: list) -> pl.Series:
-    """Apply `rules` to one column; a column that repeats its values is rewritten once per value.
-
-    Whether it repeats them is judged on its first `REPEAT_SAMPLE` cells:
-    finding the distinct values and mapping them back costs more than it
-    saves unless each value comes back about four times or more.
-    """
-    sample = cells.head(REPEAT_SAMPLE)
-    if sample.n_unique() * 4 > sample.len():
-        return _apply_rules_to_each(cells, rules)
-    distinct = cells.unique().drop_nulls()
-    return cells.replace(distinct, _apply_rules_to_each(distinct, rules))
-
-
-def _apply_rules_to_each(cells: pl.Series, rules: list) -> pl.Series:
-    # `scatter` writes in place; the clone keeps the caller's series as it was.
-    cells = cells.clone()
-    for name, rule in rules:
-        candidates = cells.str.contains(_MAY_HOLD[name]).arg_true()
-        if candidates.len() == 0:
-            continue
-        if candidates.len() == cells.len():
-            cells = cells.to_frame().select(rule(pl.col(cells.name)).alias(cells.name)).to_series()
-            continue
-        rewritten = cells.gather(candidates).to_frame().select(rule(pl.col(cells.name)).alias(cells.name)).to_series()
-        cells = cells.scatter(candidates, rewritten)
-    return cells
+    rules = _enabled_rules(options)
+    if not rules:
+        return [set() for _ in frame.columns]
+    tests = {
+        f"{rule}_{position}": _MAY_CHANGE[rule](pl.col(name)).any()
+        for position, name in enumerate(frame.columns)
+        for rule in rules
+    }
+    found = frame.select(**tests).row(0, named=True)
+    value_rules = {"stars", "dates", "numbers"}
+    plan = []
+    for position in range(frame.width):
+        column = {rule for rule in rules if found[f"{rule}_{position}"]}
+        if "trim" in column:
+            column |= value_rules & set(rules)
+        if "stars" in column and "numbers" in rules:
+            column.add("numbers")
+        plan.append(column)
+    return plan
