@@ -113,6 +113,18 @@ def test_unknown_key_column_is_invalid_request():
     assert "id, name, city" in caught.value.message("en")
 
 
+@pytest.mark.parametrize("options, english, chinese", [
+    (CompareOptions(key=[" "]), "A key column name is empty", "键列名为空"),
+    (CompareOptions(ignore_columns=[""]), "An ignored column name is empty", "要忽略的列名为空"),
+])
+def test_empty_column_name_is_invalid_request(options, english, chinese):
+    with pytest.raises(InvalidRequest) as caught:
+        diff_tables(table(BASE), table(BASE), options)
+    assert caught.value.message("en").startswith(english)
+    assert caught.value.message("zh-CN").startswith(chinese)
+    assert "id, name, city" in caught.value.message("en")
+
+
 def test_added_removed_and_reordered_columns():
     target = "city,id,name,zip\nParis,1,Ann,75\nRome,2,Bob,00\nOslo,3,Cid,01\nKyiv,4,Dee,02\nLima,5,Eve,15\n"
     baseline = BASE.replace("id,name,city", "id,name,city,phone").replace("\n1,Ann,Paris", "\n1,Ann,Paris,x")
@@ -378,6 +390,9 @@ def test_moved_column_reported_without_cell_changes():
         ("2025/5/27", "2025-05-27", "dates_by_value"),
         ("2025年5月27日", "2025/5/27", "dates_by_value"),
         ("3", "★★★☆☆", "stars_by_value"),
+        ("¥1,200", "1200", "numbers_by_value"),
+        ("￥1,200", "¥1200", "numbers_by_value"),
+        ("-0", "0", "numbers_by_value"),
     ],
 )
 def test_values_equal_by_value_unless_disabled(old, new, option):
@@ -386,6 +401,21 @@ def test_values_equal_by_value_unless_disabled(old, new, option):
     assert diff_tables(baseline, target, CompareOptions(key=["k"])).changes == []
     strict = CompareOptions(key=["k"], **{option: False})
     assert diff_tables(baseline, target, strict).summary.cells_modified == 1
+
+
+@pytest.mark.parametrize("old, new", [
+    ("$100", "€100"),
+    ("¥100", "$100"),
+    ("-¥5", "-$5"),
+    ("007", "7"),
+    ("00123", "123"),
+])
+def test_number_rule_keeps_real_changes(old, new):
+    # Different currency signs, and codes whose leading zeros changed, are changes.
+    baseline = table(f"k,v\na,\"{old}\"\n")
+    target = table(f"k,v\na,\"{new}\"\n")
+    result = diff_tables(baseline, target, CompareOptions(key=["k"]))
+    assert [(cell.old, cell.new) for change in result.changes for cell in change.cells] == [(old, new)]
 
 
 def test_long_numbers_stay_text():

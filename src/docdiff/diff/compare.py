@@ -29,13 +29,15 @@ from docdiff.diff.model import (
     gc_paused,
     trusted,
 )
-from docdiff.diff.normalize import numeric_value, value_frame
+from docdiff.diff.normalize import currencies_differ, numeric_value, value_frame
 from docdiff.errors import InvalidRequest
 
 
 def _resolve_columns(names: list[str], pairs: list[tuple[str, str]], kind: str) -> list[tuple[str, str]]:
     resolved = []
     for name in names:
+        if not name.strip():
+            raise InvalidRequest(reason=f"empty_{kind}", available=", ".join(pair[0] for pair in pairs))
         wanted = column_match_name(name)
         found = next(
             (pair for pair in pairs if wanted in (column_match_name(pair[0]), column_match_name(pair[1]))),
@@ -417,4 +419,7 @@ def _differ_by_value(old: pl.Series, new: pl.Series, options: CompareOptions) ->
     if options.numeric_tolerance > 0:
         delta = cells.select((numeric_value(pl.col("old")) - numeric_value(pl.col("new"))).abs())
         differs = differs & ~(delta.to_series() <= options.numeric_tolerance).fill_null(False)
+    if options.numbers_by_value:
+        signs = pl.DataFrame({"old": old, "new": new}).select(currencies_differ(pl.col("old"), pl.col("new")))
+        differs = differs | signs.to_series()
     return differs

@@ -78,7 +78,7 @@ class CompareOptions(BaseModel):
     )
     stars_by_value: bool = Field(True, description="Compare star ratings by value: `★★★☆☆` equals `3`.")
     numeric_tolerance: float = Field(
-        0.0, ge=0.0, description="Numbers that differ by at most this much are equal."
+        0.0, ge=0.0, allow_inf_nan=False, description="Numbers that differ by at most this much are equal."
     )
     ignore_columns: list[str] = Field(
         default_factory=list, description="Columns left out of the comparison."

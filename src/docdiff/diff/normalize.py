@@ -13,7 +13,9 @@ Canonical forms:
 - numbers: `1,000`, `+1000`, `1000.0` and `¥1000` become `1000.0`, and
   `90%` becomes `0.9`, rounded to 10 decimal places. Numbers with more than
   15 significant digits (ID card and order numbers) stay text, because a
-  float cannot tell two of them apart.
+  float cannot tell two of them apart, and so do codes with a leading zero
+  (`007`). Cells with two different currency signs differ
+  (`currencies_differ`).
 """
 
 import polars as pl
@@ -26,7 +28,10 @@ _DATE = (
     r"^([0-9]{4}) ?[-/.年] ?([0-9]{1,2}) ?[-/.月] ?([0-9]{1,2}) ?日?"
     r"(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$"
 )
-_NUMBER = r"^[+-]?[¥$€]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?%?$"
+# An integer part with a leading zero (`007`, `00123`) is a code, not a number.
+_NUMBER = r"^[+-]?[¥￥$€]?(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|0|[1-9][0-9]*)(?:\.[0-9]+)?%?$"
+# The currency sign of a number, which `numeric_value` leaves out.
+_CURRENCY = r"^\s*[+-]?([¥￥$€])"
 # Doubles hold 15 significant decimal digits exactly.
 MAX_NUMERIC_DIGITS = 15
 DECIMALS = 10
@@ -63,12 +68,27 @@ def canonical_date(cell: pl.Expr) -> pl.Expr:
 def numeric_value(cell: pl.Expr) -> pl.Expr:
     """Return the cell's value as a float, or null when it is not a number this module accepts."""
     digits = cell.str.replace_all(r"[^0-9]", "").str.strip_chars_start("0").str.len_chars()
-    plain = cell.str.replace_all(r"[,¥$€+]", "")
+    plain = cell.str.replace_all(r"[,¥￥$€+]", "")
     percent = plain.str.ends_with("%")
     value = plain.str.strip_suffix("%").cast(pl.Float64, strict=False)
     value = pl.when(percent).then(value / 100).otherwise(value).round(DECIMALS)
     accepted = cell.str.contains(_NUMBER) & (digits <= MAX_NUMERIC_DIGITS)
-    return pl.when(accepted).then(value).otherwise(None)
+    # `-0` is 0: the float's sign bit would make the canonical texts differ.
+    return pl.when(~accepted).then(None).when(value == 0).then(0.0).otherwise(value)
+
+
+def currency(cell: pl.Expr) -> pl.Expr:
+    """Return the currency sign a number cell starts with (`¥` for both ¥ and ￥), or null."""
+    return cell.str.extract(_CURRENCY, 1).str.replace("￥", "¥", literal=True)
+
+
+def currencies_differ(old: pl.Expr, new: pl.Expr) -> pl.Expr:
+    """Whether two cells carry different currency signs: the number rule alone makes `$100` equal `€100`.
+
+    A sign on one side only does not count, so `¥100` in a CSV export still
+    equals the number 100 of a currency-formatted XLSX cell.
+    """
+    return (currency(old) != currency(new)).fill_null(False)
 
 
 def canonical_number(cell: pl.Expr) -> pl.Expr:
