@@ -224,6 +224,18 @@ def test_validation_messages_are_localized(service):
     assert "请求体不是有效的 JSON" in response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("tolerance, chinese, english", [
+    (-1, "options.numeric_tolerance：应大于或等于 0.0", "options.numeric_tolerance: it must be 0.0 or more"),
+    ("abc", "options.numeric_tolerance：应为数字", "options.numeric_tolerance: it must be a number"),
+])
+def test_number_option_errors_are_localized(service, site, tolerance, chinese, english):
+    request = compare_request(site, options={"numeric_tolerance": tolerance})
+    for lang, expected in (("zh-CN", chinese), ("en", english)):
+        response = httpx.post(f"{service.url}/api/jobs", json=request, headers={"Accept-Language": lang}, timeout=10)
+        assert response.status_code == 422
+        assert expected in response.json()["error"]["message"]
+
+
 def test_language_defaults_to_accept_language(service, site):
     request = compare_request(site, cookie="demo_sid=wrong")
     with httpx.Client(base_url=service.url, timeout=30, headers={"Accept-Language": "en-US,en;q=0.9"}) as client:

@@ -203,7 +203,7 @@ def test_compare_server_without_scheme_exit_two():
     run = docdiff("compare", "http://x.test/a", "http://x.test/b", "--server", "127.0.0.1:8000",
                   lang="en_US.UTF-8", env={"DOCDIFF_COOKIE": "a=b"})
     assert run.returncode == 2
-    assert "must start with http://" in run.stderr
+    assert "must be an http:// or https:// URL" in run.stderr
 
 
 def test_diff_json_error_on_stdout(tmp_path):
@@ -231,7 +231,12 @@ def _cookie_file(tmp_path, content: bytes):
 LOCAL_ERRORS = {
     "no cookie": ([], {"DOCDIFF_COOKIE": " "}, None, "cookie_missing", "DOCDIFF_COOKIE"),
     "bad format": (["--format", "pdf"], {}, None, "invalid_request", "--format must be csv or xlsx, not pdf"),
-    "bad server": (["--server", "127.0.0.1:8000"], {}, None, "invalid_request", "must start with http://"),
+    "bad server": (["--server", "127.0.0.1:8000"], {}, None, "invalid_request", "must be an http:// or https:// URL"),
+    "server port not a number": (["--server", "http://127.0.0.1:abc"], {}, None, "invalid_request",
+                                 "Invalid service URL http://127.0.0.1:abc"),
+    "server without host": (["--server", "http://"], {}, None, "invalid_request", "Invalid service URL http://:"),
+    "tolerance nan": (["--tolerance", "nan"], {}, None, "invalid_request", "Invalid value nan for --tolerance"),
+    "tolerance inf": (["--tolerance", "inf"], {}, None, "invalid_request", "Invalid value inf for --tolerance"),
     "no service": (["--server", "http://127.0.0.1:9"], {}, None, "service_unreachable", "http://127.0.0.1:9"),
     "cookie file missing": (["--cookie-file", "{tmp}/none.txt"], {}, None, "invalid_request", "no such file"),
     "cookie file not utf-8": (["--cookie-file", "{tmp}/cookie.txt"], {}, b"sid=\xff\xfe", "invalid_request",
@@ -319,6 +324,7 @@ def test_malformed_command_line_coded(arguments, detail):
     (["serve", "--port", "70000"], "--port 的值 70000 无效：应小于或等于 65535",
      "invalid value 70000 for --port: it must be 65535 or less"),
     (["frob"], "没有 frob 这个命令", "no such command: frob"),
+    (["dif", "a.csv", "b.csv"], "没有 dif 这个命令（相近的命令：diff）", "no such command: dif (similar command: diff)"),
 ])
 def test_command_line_errors_in_both_languages(monkeypatch, capsys, arguments, chinese, english):
     from docdiff import cli
@@ -347,6 +353,34 @@ def test_usage_hint_names_the_command_before_its_context_exists(monkeypatch, cap
         cli.main(["compare", "a", "b", "--limit", "--json"])
     error = json.loads(capsys.readouterr().out)["error"]
     assert error["hint"] == "Run docdiff compare --help for the usage."
+
+
+@pytest.mark.parametrize("arguments, env, message, json_hint", [
+    (["serve"], {"DOCDIFF_PORT": "abc"}, "Invalid settings: DOCDIFF_PORT=abc: it must be a whole number.", False),
+    (["serve"], {"DOCDIFF_JOB_TTL_S": "-5"}, "DOCDIFF_JOB_TTL_S=-5: it must be more than 0", False),
+    (["serve"], {"DOCDIFF_PROFILE_HOSTS": "tencent=127.0.0.1"}, "DOCDIFF_PROFILE_HOSTS: it is not valid JSON.", True),
+    (["serve"], {"DOCDIFF_DEFAULT_PROFILE": "nope"}, "No site profile nope", False),
+    (["serve", "--log-level", "loud"], {}, "Invalid value loud for --log-level", False),
+])
+def test_serve_settings_errors(arguments, env, message, json_hint):
+    run = docdiff(*arguments, lang="en_US.UTF-8", env=env)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert ("Write lists and maps as JSON" in run.stderr) is json_hint
+    assert "Traceback" not in run.stderr
+
+
+def test_serve_options_override_bad_environment(monkeypatch):
+    from docdiff import cli
+
+    monkeypatch.setenv("DOCDIFF_PORT", "abc")
+    assert cli._load_settings("en", {"port": 8123}).port == 8123
+
+
+def test_short_help_option():
+    run = docdiff("diff", "-h", lang="zh_CN.UTF-8")
+    assert run.returncode == 0
+    assert run.stdout.startswith("用法：docdiff diff")
 
 
 def test_no_arguments_show_help():
@@ -423,7 +457,7 @@ def test_demo_site_parser_errors_have_no_english_in_chinese(monkeypatch, capsys,
 
 @pytest.mark.parametrize("arguments, env, message", [
     (["serve", "--port", "99999"], {}, "invalid value 99999 for --port: it must be 65535 or less"),
-    (["serve"], {"DOCDIFF_PORT": "99999"}, "DOCDIFF_PORT: it must be 65535 or less"),
+    (["serve"], {"DOCDIFF_PORT": "99999"}, "DOCDIFF_PORT=99999: it must be 65535 or less"),
     (["demo-site", "--port", "99999"], {}, "a port is between 1 and 65535, not 99999"),
 ])
 def test_port_out_of_range_is_rejected(arguments, env, message):

@@ -90,11 +90,14 @@ def demo_site_env() -> dict[str, str]:
     return {**os.environ, "DOCDIFF_DEMO_SESSION": SESSION_TOKEN, "PYTHONPATH": python_path}
 
 
-def run_demo_site_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the demo site command line to completion, for options that exit at once."""
+def run_demo_site_cli(*args: str, lang: str = "en_US.UTF-8") -> subprocess.CompletedProcess[str]:
+    """Run the demo site command line to completion, for options that exit at once, with its messages in `lang`."""
+    env = {**demo_site_env(), "LANG": lang}
+    env.pop("LC_ALL", None)
+    env.pop("LC_MESSAGES", None)
     return subprocess.run(
         [sys.executable, "-m", "docdiff.demo_site", *args],
-        env=demo_site_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=STARTUP_TIMEOUT_S,
@@ -279,6 +282,34 @@ def test_cli_documents_folder_without_sheets(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "no .csv or .xlsx file found" in result.stderr
+
+
+def test_cli_documents_errors_in_chinese(tmp_path: Path) -> None:
+    sheet = tmp_path / "a.csv"
+    sheet.write_text("id\n1\n", encoding="utf-8")
+
+    missing = run_demo_site_cli("--documents", str(tmp_path / "missing"), lang="zh_CN.UTF-8")
+    a_file = run_demo_site_cli("--documents", str(sheet), lang="zh_CN.UTF-8")
+
+    assert missing.returncode == 2
+    assert f"文档文件夹 {tmp_path / 'missing'} 不存在" in missing.stderr
+    assert a_file.returncode == 2
+    assert f"{sheet} 是文件，不是文件夹" in a_file.stderr
+    assert "not found" not in missing.stderr + a_file.stderr
+
+
+def test_cli_session_token_errors_in_chinese(tmp_path: Path) -> None:
+    empty = tmp_path / "token"
+    empty.write_text("", encoding="utf-8")
+
+    empty_token = run_demo_site_cli("--session-token-file", str(empty), lang="zh_CN.UTF-8")
+    folder = run_demo_site_cli("--session-token-file", str(tmp_path), lang="zh_CN.UTF-8")
+
+    assert empty_token.returncode == 2
+    assert "会话令牌不能为空" in empty_token.stderr
+    assert "Value error" not in empty_token.stderr
+    assert folder.returncode == 2
+    assert f"无法读取 --session-token-file {tmp_path}：这是一个文件夹" in folder.stderr
 
 
 def test_cli_session_token_file_rejects_spaces(tmp_path: Path) -> None:

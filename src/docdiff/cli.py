@@ -11,6 +11,7 @@ import asyncio
 import errno
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -36,7 +37,7 @@ from docdiff.errors import (
     InvalidRequest,
     ServiceUnreachable,
 )
-from docdiff.i18n import DEFAULT_LANG, has_message, lang_from_env, translate
+from docdiff.i18n import DEFAULT_LANG, has_message, lang_from_env, os_error_detail, translate, value_error_detail
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -48,6 +49,7 @@ DEMO_PAIR = ("tencent-plan-xhs.baseline", "tencent-plan-xhs.target-stars")
 # Chinese text off with "…": they wrap only at spaces (seen with typer 0.29, rich 15).
 app = typer.Typer(
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     add_completion=False,
 )
@@ -57,6 +59,9 @@ stderr = Console(stderr=True)
 
 def _lang() -> str:
     return lang_from_env()
+
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 def _configure_logging(level: str) -> None:
@@ -73,35 +78,73 @@ def serve(
     log_level: Annotated[str, typer.Option(metavar="LEVEL")] = "info",
 ) -> None:
     """Start the compare service (HTTP API, SSE and web page)."""
-    from pydantic import ValidationError
-    from pydantic_settings import SettingsError
-
     from docdiff.api import create_app
-    from docdiff.download.profiles import check_profile_names
     from docdiff.serving import bind, serve_on
-    from docdiff.settings import Settings
 
-    _configure_logging(log_level)
     lang = _lang()
-    try:
-        settings = Settings()
-        check_profile_names(settings)
-    except ValidationError as exc:
-        # Name each setting by its environment variable, as the user wrote it.
-        problems = [
-            f"DOCDIFF_{'_'.join(map(str, error['loc'])).upper()}: {value_error_detail(error, lang)}" for error in exc.errors()
-        ]
-        _fail(translate("cli.settings_invalid", lang, detail="; ".join(problems)))
-    except (SettingsError, ValueError) as exc:
-        _fail(translate("cli.settings_invalid", lang, detail=_first_line(exc)))
+    if log_level.lower() not in LOG_LEVELS:
+        _fail(translate("cli.log_level_invalid", lang, value=log_level, levels=", ".join(LOG_LEVELS)))
+    _configure_logging(log_level)
+    # Options given on the command line win over the environment, also over a bad value there.
+    overrides = {name: value for name, value in (("host", host), ("port", port)) if value is not None}
+    settings = _load_settings(lang, overrides)
     if not os.access(settings.browser_path, os.X_OK):
         _fail(translate("cli.browser_missing", lang, path=settings.browser_path))
-    host, port = host or settings.host, port or settings.port
+    host, port = settings.host, settings.port
     try:
         sock = bind(host, port)
     except OSError as exc:
         _fail(translate("cli.bind_failed", lang, host=host, port=port, detail=exc.strerror or str(exc)))
+    stderr.print(translate("cli.serving", lang, url=f"http://{host}:{port}/"), markup=False, soft_wrap=True)
     serve_on(sock, create_app(settings), log_level=log_level, proxy_headers=True)
+
+
+# Settings whose environment variable contains JSON.
+JSON_SETTINGS = {"allowed_hosts", "profile_hosts"}
+
+
+def _load_settings(lang: str, overrides: dict):
+    """Read the settings from `DOCDIFF_*` variables, or fail naming each bad variable, its value and the problem."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from docdiff.download.profiles import BUILTIN_PROFILES, unknown_profile_names
+    from docdiff.settings import Settings
+
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = [
+            translate(
+                "cli.settings.problem", lang, name=_variable(error["loc"]), value=error.get("input", ""),
+                detail=value_error_detail(error, lang),
+            )
+            for error in exc.errors()
+        ]
+        fields = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        _fail(_settings_message(lang, problems, fields))
+    except SettingsError as exc:
+        # pydantic-settings could not parse a JSON variable, and names only the field.
+        found = re.search(r'field "(\w+)"', str(exc))
+        field = found.group(1) if found else ""
+        detail = translate("value.json_invalid", lang)
+        problem = translate("cli.settings.unparsed", lang, name=_variable([field]), detail=detail) if field else _first_line(exc)
+        _fail(_settings_message(lang, [problem], {field}))
+    unknown = unknown_profile_names(settings)
+    if unknown:
+        _fail(translate("cli.settings.unknown_profile", lang, name=unknown[0], known=", ".join(BUILTIN_PROFILES)))
+    return settings
+
+
+def _variable(location) -> str:
+    return "DOCDIFF_" + "_".join(map(str, location)).upper()
+
+
+def _settings_message(lang: str, problems: list[str], fields: set[str]) -> str:
+    message = translate("cli.settings_invalid", lang, detail=translate("cli.settings.separator", lang).join(problems))
+    if fields & JSON_SETTINGS:
+        message += translate("cli.settings.json", lang)
+    return message
 
 
 @app.command(
@@ -225,23 +268,6 @@ DaffOption = Annotated[
 ]
 
 
-# OS errors a user meets with files, named by catalog keys `cli.os.*`.
-OS_REASONS = {
-    errno.ENOENT: "not_found",
-    errno.ENOTDIR: "not_found",
-    errno.EACCES: "no_access",
-    errno.EPERM: "no_access",
-    errno.EISDIR: "is_folder",
-    errno.EROFS: "read_only",
-    errno.ENOSPC: "disk_full",
-}
-
-
-def _os_detail(exc: OSError, lang: str) -> str:
-    reason = OS_REASONS.get(exc.errno)
-    return translate(f"cli.os.{reason}", lang) if reason else exc.strerror or type(exc).__name__
-
-
 def _check_writable(path: Path | None, lang: str) -> None:
     """Raise the error that writing a report to `path` would meet, before any work is done."""
     if path is None:
@@ -254,7 +280,7 @@ def _check_writable(path: Path | None, lang: str) -> None:
         problem = errno.EACCES
     else:
         return
-    detail = _os_detail(OSError(problem, os.strerror(problem)), lang)
+    detail = os_error_detail(OSError(problem, os.strerror(problem)), lang)
     raise InvalidRequest(reason="file_unwritable", path=str(path), detail=detail)
 
 
@@ -264,7 +290,7 @@ def _write_report(path: Path | None, content: bytes, lang: str) -> None:
     try:
         path.write_bytes(content)
     except OSError as exc:
-        raise InvalidRequest(reason="file_unwritable", path=str(path), detail=_os_detail(exc, lang)) from exc
+        raise InvalidRequest(reason="file_unwritable", path=str(path), detail=os_error_detail(exc, lang)) from exc
 
 
 KeyOption = Annotated[
@@ -286,7 +312,8 @@ NumbersOption = Annotated[
 DatesOption = Annotated[
     bool, typer.Option("--dates/--no-dates")
 ]
-ToleranceOption = Annotated[float, typer.Option(min=0.0, metavar="X")]
+# Checked in `_options`, so that `nan` and `inf` get the same message as a negative value.
+ToleranceOption = Annotated[float, typer.Option(metavar="X")]
 AutoKeyOption = Annotated[
     bool, typer.Option("--auto-key/--no-auto-key")
 ]
@@ -296,6 +323,8 @@ def _options(
     key, ignore_column, ignore_case: bool, trim: bool, stars: bool, numbers: bool, dates: bool,
     tolerance: float, auto_key: bool,
 ) -> CompareOptions:
+    if not (math.isfinite(tolerance) and tolerance >= 0):
+        raise InvalidRequest(reason="tolerance", value=tolerance)
     return CompareOptions(
         key=key or [],
         ignore_columns=ignore_column or [],
@@ -335,8 +364,7 @@ def compare(
     with _coded_errors(lang, as_json):
         if file_format not in ("csv", "xlsx"):
             raise InvalidRequest(reason="format", value=file_format)
-        if not server.startswith(("http://", "https://")):
-            raise InvalidRequest(reason="server_url", server=server)
+        _check_server_url(server)
         for path in (xlsx, daff):
             _check_writable(path, lang)
         options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
@@ -356,6 +384,18 @@ def compare(
         raise typer.Exit(EXIT_ERROR)
     result = DiffResult.model_validate(final.data["result"])
     raise typer.Exit(_report(result, as_json, limit, lang))
+
+
+def _check_server_url(server: str) -> None:
+    """Raise InvalidRequest unless `server` is an http(s) URL with a host (and a valid port, when given)."""
+    import httpx
+
+    try:
+        url = httpx.URL(server)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise InvalidRequest(reason="server_url", server=server)
 
 
 def _stream_job(server: str, request: dict, xlsx: Path | None, daff: Path | None, lang: str, as_json: bool):
@@ -435,6 +475,7 @@ def diff(
     """Compare two local CSV/XLSX files with the same engine as the service."""
     lang = _lang()
     with _coded_errors(lang, as_json):
+        options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
         for path in (xlsx, daff):
             _check_writable(path, lang)
         sides = []
@@ -447,7 +488,6 @@ def diff(
                 raise
         if sheet and all(table.format == "csv" for tables in sides for table in tables):
             raise InvalidRequest(reason="sheet_without_workbook")
-        options = _options(key, ignore_column, ignore_case, trim, stars, numbers, dates, tolerance, auto_key)
         result, pairs = diff_workbooks(sides[0], sides[1], options)
         if xlsx is not None:
             _write_report(xlsx, render_xlsx(pairs, result, lang), lang)
@@ -492,7 +532,7 @@ def _read_file(path: Path, side: str | None, lang: str) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         reason = {errno.ENOENT: "not_found", errno.EACCES: "no_access", errno.EISDIR: "is_folder"}.get(exc.errno)
-        raise FileUnreadable(reason=reason, side=side, path=str(path), detail=_os_detail(exc, lang)) from exc
+        raise FileUnreadable(reason=reason, side=side, path=str(path), detail=os_error_detail(exc, lang)) from exc
 
 
 def _help_key(command: str, parameter: str) -> str:
@@ -566,14 +606,6 @@ def _param_name(param) -> str:
     return param.metavar or param.name.upper()
 
 
-def value_error_detail(error: dict, lang: str) -> str:
-    """Describe one pydantic validation error in `lang`. An error type without a catalog entry keeps pydantic's English."""
-    key = f"cli.value.{error.get('type')}"
-    if has_message(key):
-        return translate(key, lang, **error.get("ctx", {}))
-    return str(error.get("msg", ""))
-
-
 def usage_detail(error: Exception, lang: str) -> str:
     """Describe a click usage error in `lang`.
 
@@ -605,8 +637,11 @@ def usage_detail(error: Exception, lang: str) -> str:
         return translate("cli.usage.needs_value", lang, option=error.option_name)
     if extra := re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message):
         return translate("cli.usage.extra_arguments", lang, arguments=extra.group(1))
-    if command := re.fullmatch(r"No such command '(.*)'\.", message):
-        return translate("cli.usage.no_such_command", lang, name=command.group(1))
+    if command := re.fullmatch(r"No such command '(.*)'\.(?: Did you mean '(.*)'\?)?", message):
+        text = translate("cli.usage.no_such_command", lang, name=command.group(1))
+        if command.group(2):
+            text += translate("cli.usage.similar_command", lang, name=command.group(2))
+        return text
     return error.format_message()
 
 
@@ -638,7 +673,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(getattr(error, "exit_code", 1))
         command = _failed_command(error, argv, group)
         usage = InvalidRequest(reason="usage", detail=usage_detail(error, lang), command=command)
-        _report_error(usage.to_dict(lang), lang, "--json" in argv)
+        as_json = any(word == "--json" or word.startswith("--json=") for word in argv)
+        _report_error(usage.to_dict(lang), lang, as_json)
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_SAME)
 

@@ -44,36 +44,40 @@ class Settings(BaseSettings):
         "tencent", description="Profile used for hosts that only `allowed_hosts` names."
     )
 
-    page_timeout_s: float = Field(20.0, description="Deadline for a document page to load.")
+    page_timeout_s: float = Field(20.0, gt=0, description="Deadline for a document page to load.")
     login_timeout_s: float = Field(
         5.0,
+        gt=0,
         description="Deadline for the page to show it is logged in or logged out, after it loaded.",
     )
     step_timeout_s: float = Field(
-        10.0, description="Deadline for each export menu step (a menu or item to appear)."
+        10.0, gt=0, description="Deadline for each export menu step (a menu or item to appear)."
     )
     export_timeout_s: float = Field(
-        60.0, description="Deadline for the site to produce the exported file and start the download."
+        60.0,
+        gt=0, description="Deadline for the site to produce the exported file and start the download."
     )
     max_file_bytes: int = Field(
         50 * 1024 * 1024,
+        ge=1,
         description="Largest exported file accepted, in bytes. Larger files end the job "
         "with file_too_large.",
     )
     max_concurrent_downloads: int = Field(
         8,
+        ge=1,
         description="Documents open in the browser at once across all jobs; further "
         "documents wait for a free slot.",
     )
 
     ping_interval_s: float = Field(
-        15.0, description="Seconds between SSE comment pings that keep idle proxies from closing streams."
+        15.0, gt=0, description="Seconds between SSE comment pings that keep idle proxies from closing streams."
     )
     job_ttl_s: float = Field(
-        3600.0, description="Seconds a finished job and its events stay available."
+        3600.0, gt=0, description="Seconds a finished job and its events stay available."
     )
     max_jobs: int = Field(
-        1000, description="Jobs kept in memory; the oldest finished jobs are dropped first."
+        1000, ge=1, description="Jobs kept in memory; the oldest finished jobs are dropped first."
     )
 
     def browser_args(self, running_as_root: bool) -> list[str]:

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from docdiff.api.routes import STATIC_DIR, router
 from docdiff.download import BrowserPool
 from docdiff.errors import DocdiffError, InvalidRequest
-from docdiff.i18n import has_message, normalize_lang, translate
+from docdiff.i18n import has_message, normalize_lang, translate, value_error_detail
 from docdiff.jobs import JobRunner, JobStore
 from docdiff.settings import Settings
 
@@ -29,6 +29,12 @@ def describe_validation_errors(problems: list[dict], lang: str) -> str:
         field = ".".join(str(part) for part in problem["loc"] if part != "body")
         context = problem.get("ctx") or {}
         key = f"validation.{problem['type']}"
+        if not has_message(key) and has_message(f"value.{problem['type']}"):
+            # Number checks (type, range, finite) read as "field: what it must be".
+            described.append(
+                translate("validation.value", lang, field=field, detail=value_error_detail(problem, lang))
+            )
+            continue
         if not has_message(key):
             key = "validation.other"
         described.append(

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from docdiff.i18n import lang_from_env, translate
+from docdiff.i18n import lang_from_env, os_error_detail, translate
 from docdiff.serving import bind
 
 from docdiff.demo_site.app import (
@@ -131,8 +131,9 @@ def read_session_token(parser: argparse.ArgumentParser, token_file: Path | None)
         try:
             return token_file.read_text(encoding="utf-8").strip()
         except OSError as error:
+            lang = lang_from_env()
             parser.error(
-                translate("demo_site.error.token_file", lang_from_env(), path=token_file, detail=error.strerror)
+                translate("demo_site.error.token_file", lang, path=token_file, detail=os_error_detail(error, lang))
             )
     return os.environ.get(SESSION_ENV) or secrets.token_urlsafe(24)
 
@@ -153,8 +154,14 @@ def build_config(parser: argparse.ArgumentParser, args: argparse.Namespace) -> D
             knobs=knobs,
         )
     except ValidationError as error:
-        messages = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
-        parser.error(translate("demo_site.error.settings", lang_from_env(), detail="; ".join(messages)))
+        lang = lang_from_env()
+        messages = [
+            translate("demo_site.error.session_token", lang)
+            if problem["loc"] == ("session_token",)
+            else f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}"
+            for problem in error.errors()
+        ]
+        parser.error(translate("demo_site.error.settings", lang, detail="; ".join(messages)))
 
 
 def print_banner(state: SiteState, host: str, port: int) -> None:
@@ -178,7 +185,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m docdiff.demo_site
     try:
         app = create_app(config)
     except DocumentsError as error:
-        parser.error(translate("demo_site.error.documents", lang_from_env(), detail=error))
+        lang = lang_from_env()
+        detail = translate(f"demo_site.error.documents.{error.reason}", lang, folder=error.folder)
+        parser.error(translate("demo_site.error.documents", lang, detail=detail))
     try:
         sock = bind(args.host, args.port)
     except OSError as error:

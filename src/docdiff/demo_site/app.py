@@ -105,7 +105,16 @@ class DemoSiteConfig(BaseModel):
 
 
 class DocumentsError(ValueError):
-    """Raised when the documents folder is missing or contains no document."""
+    """Raised when the documents folder is missing or contains no document.
+
+    `reason` is `not_found`, `not_a_folder` or `empty`, which name the
+    catalog messages `demo_site.error.documents.*`.
+    """
+
+    def __init__(self, reason: str, folder: Path) -> None:
+        self.reason = reason
+        self.folder = folder
+        super().__init__(f"documents folder {folder}: {reason.replace('_', ' ')}")
 
 
 @dataclass(frozen=True)
@@ -139,8 +148,10 @@ def load_documents(folder: Path) -> dict[str, Document]:
 
     Raises DocumentsError when the folder is missing or contains no document.
     """
+    if folder.exists() and not folder.is_dir():
+        raise DocumentsError("not_a_folder", folder)
     if not folder.is_dir():
-        raise DocumentsError(f"documents folder not found: {folder}")
+        raise DocumentsError("not_found", folder)
 
     documents: dict[str, Document] = {}
     for path in sorted(folder.rglob("*")):
@@ -156,7 +167,7 @@ def load_documents(folder: Path) -> dict[str, Document]:
         documents[doc_id] = Document(doc_id, path)
 
     if not documents:
-        raise DocumentsError(f"no .csv or .xlsx file found in documents folder: {folder}")
+        raise DocumentsError("empty", folder)
     return documents
 
 

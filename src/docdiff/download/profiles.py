@@ -76,12 +76,9 @@ def host_matches(pattern: str, netloc: str) -> bool:
     return fnmatchcase(host, pattern)
 
 
-def check_profile_names(settings: Settings) -> None:
-    """Raise ValueError when the settings name a profile that does not exist."""
-    known = ", ".join(BUILTIN_PROFILES)
-    for name in [*settings.profile_hosts, settings.default_profile]:
-        if name not in BUILTIN_PROFILES:
-            raise ValueError(f"unknown site profile {name!r} in DOCDIFF_PROFILE_HOSTS or DOCDIFF_DEFAULT_PROFILE; profiles: {known}")
+def unknown_profile_names(settings: Settings) -> list[str]:
+    """Return the profile names in `profile_hosts` and `default_profile` that no built-in profile has."""
+    return [name for name in [*settings.profile_hosts, settings.default_profile] if name not in BUILTIN_PROFILES]
 
 
 def resolve_profile(url: str, settings: Settings, stage: str | None = None, side: str | None = None) -> SiteProfile:
