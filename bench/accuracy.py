@@ -133,8 +133,9 @@ TOOLS = ["docdiff", "docdiff-content", "docdiff-key", "daff", "datacompy", "csv-
 KEYED_TOOLS = {"docdiff-key", "datacompy", "csv-diff"}
 METRICS = ["cells", "rows", "columns"]
 
-_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
-_PERCENT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?%$")
+# As in docdiff, an integer part with a leading zero (`0725`) is a code, not a number.
+_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+_PERCENT = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?%$")
 _DATE = re.compile(r"^([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})$")
 _CODE = re.compile(r"^[A-Z][A-Z.]{0,5}$")
 _WHITESPACE = re.compile(r"\s+")
