@@ -236,6 +236,52 @@ def test_number_option_errors_are_localized(service, site, tolerance, chinese, e
         assert expected in response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("options, field", [
+    ({"numeric_tolerance": True}, "numeric_tolerance"),
+    ({"numeric_tolerance": "0.5"}, "numeric_tolerance"),
+    ({"trim_whitespace": "yes"}, "trim_whitespace"),
+])
+def test_option_of_wrong_type_rejected(service, site, options, field):
+    # A boolean must not quietly become a tolerance of 1, nor "yes" become true.
+    response = httpx.post(f"{service.url}/api/jobs", json=compare_request(site, options=options),
+                          headers={"Accept-Language": "en"}, timeout=10)
+    assert response.status_code == 422
+    assert f"options.{field}" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ([1, 2], "请求体 必须是 JSON 对象"),
+    ({"baseline": "http://127.0.0.1:9/sheet/a", "target": "http://127.0.0.1:9/sheet/b", "cookie": "a=b",
+      "format": "pdf"}, "format 必须是 'csv' 或 'xlsx'"),
+    ({"baseline": "http://127.0.0.1:9/sheet/a", "target": "http://127.0.0.1:9/sheet/b", "cookie": "a=" + "b" * 70_000},
+     "cookie 超过 65536 个字符"),
+])
+def test_request_errors_fully_in_chinese(service, body, expected):
+    response = httpx.post(f"{service.url}/api/jobs", json=body, headers={"Accept-Language": "zh-CN"}, timeout=10)
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert expected in message
+    assert not any(word in message for word in ("Input should", "Value should", " or ", "items"))
+
+
+def test_body_lang_wins_for_validation_errors(service, site):
+    request = compare_request(site, options={"numeric_tolerance": -1})
+    request["lang"] = "zh-CN"
+    response = httpx.post(f"{service.url}/api/jobs", json=request, headers={"Accept-Language": "en"}, timeout=10)
+    assert response.status_code == 422
+    assert "options.numeric_tolerance：应大于或等于 0.0" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("en;q=0.1,zh-CN;q=0.9", "请求体不是有效的 JSON"),
+    ("fr-FR,en;q=0.5", "the request body is not valid JSON"),
+])
+def test_accept_language_weights(service, header, expected):
+    response = httpx.post(f"{service.url}/api/jobs", content=b"{not json", timeout=10,
+                          headers={"Content-Type": "application/json", "Accept-Language": header})
+    assert expected in response.json()["error"]["message"]
+
+
 def test_language_defaults_to_accept_language(service, site):
     request = compare_request(site, cookie="demo_sid=wrong")
     with httpx.Client(base_url=service.url, timeout=30, headers={"Accept-Language": "en-US,en;q=0.9"}) as client:
@@ -246,9 +292,10 @@ def test_language_defaults_to_accept_language(service, site):
 
 def test_cancel_finished_job_is_409(service, site):
     job_id, _ = stream(service, compare_request(site, target="tencent-plan-xhs.target-retitled"))
-    response = httpx.delete(f"{service.url}/api/jobs/{job_id}", timeout=10)
+    response = httpx.delete(f"{service.url}/api/jobs/{job_id}", timeout=10, headers={"Accept-Language": "zh-CN"})
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "job_finished"
+    assert "（状态：已成功）" in response.json()["error"]["message"]
 
 
 def test_cancel_job(service, site):

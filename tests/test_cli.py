@@ -377,6 +377,17 @@ def test_serve_options_override_bad_environment(monkeypatch):
     assert cli._load_settings("en", {"port": 8123}).port == 8123
 
 
+def test_whitespace_only_change_is_quoted(tmp_path):
+    (tmp_path / "a.csv").write_text("sku,name\n1,Gamma\n2,x\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("sku,name\n1,Gamma \n2,y\n", encoding="utf-8")
+    run = docdiff("diff", tmp_path / "a.csv", tmp_path / "b.csv", "--no-trim", "--key", "sku", lang="en_US.UTF-8")
+    assert run.returncode == 1
+    assert '"Gamma"' in run.stdout
+    assert '"Gamma "' in run.stdout
+    # Other changes are shown as they are.
+    assert '"x"' not in run.stdout
+
+
 def test_short_help_option():
     run = docdiff("diff", "-h", lang="zh_CN.UTF-8")
     assert run.returncode == 0

@@ -17,6 +17,7 @@ from typing import Any
 
 import fastexcel
 import httpx
+import openpyxl
 import pytest
 import pytest_asyncio
 import xlsxwriter
@@ -514,6 +515,18 @@ def test_knobs_reject_invalid_update(demo_server: DemoServer, body: dict[str, An
 # --- XLSX documents and Chinese file names -----------------------------------
 
 
+def test_versions_export_the_same_sheet_name() -> None:
+    from docdiff.demo_site.app import BUNDLED_DOCUMENTS_DIR, export_document, load_documents
+
+    documents = load_documents(BUNDLED_DOCUMENTS_DIR)
+    names = set()
+    for doc_id in ("tencent-plan-xhs.baseline", "tencent-plan-xhs.target-retitled"):
+        exported = export_document(documents[doc_id], "xlsx")
+        names.update(openpyxl.load_workbook(io.BytesIO(exported.content)).sheetnames)
+    # Versions of one document differ in content, not in their tab's name.
+    assert names == {"工作表1"}
+
+
 def test_xlsx_document_csv_export(xlsx_server: DemoServer, xlsx_documents_dir: Path) -> None:
     with logged_in_client(xlsx_server) as client:
         export = export_url(client, "报表.季度汇总", "csv")
@@ -578,7 +591,7 @@ async def test_browser_xlsx_export_matches_csv(
     saved_path = await export_through_menu(page, EXPORT_XLSX_ITEM, tmp_path)
 
     assert saved_path.name == "baseline.xlsx"
-    assert fastexcel.read_excel(str(saved_path)).sheet_names == ["baseline"]
+    assert fastexcel.read_excel(str(saved_path)).sheet_names == ["工作表1"]
     assert read_xlsx_rows(saved_path) == read_csv_rows(PLAN_CSV)
 
 

@@ -126,6 +126,22 @@ def test_xlsx_report_fills_and_old_values():
     assert fill(removed, 5) == FILLS["removed"]
 
 
+def test_xlsx_modified_and_moved_row_keeps_moved_fill():
+    baseline = table("id,name,city\n1,Ann,Paris\n2,Bob,Rome\n3,Cid,Oslo\n")
+    target = table("id,name,city\n2,Bob,Rome\n3,Cid,Oslo\n1,Ann,Lyon\n")
+    content = render_xlsx([(baseline, target)], diff_tables(baseline, target, CompareOptions(key=["id"])), "en")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Diff"]
+    rows = list(sheet.iter_rows(values_only=True))
+    line = next(index for index, row in enumerate(rows, start=1) if row[0] == "modified + moved")
+
+    def fill(column: int) -> str:
+        return "#" + sheet.cell(line, column).fill.fgColor.rgb[-6:]
+
+    assert fill(6) == FILLS["modified"]
+    assert fill(4) == FILLS["moved"]
+    assert fill(5) == FILLS["moved"]
+
+
 def test_xlsx_types_numbers_and_dates():
     header = "id,code,amount,share,due,iso,card,bad_date,note"
     row = "1,007,\"1,234.50\",12.5%,2025/5/27,2025-05-07,110101199003071234,2025/2/30,-3.5"

@@ -114,6 +114,15 @@ CATALOGS: dict[str, dict[str, str]] = {
         "validation.bool_type": "{field} 必须是 true 或 false",
         "validation.list_type": "{field} 必须是列表",
         "validation.model_type": "{field} 必须是 JSON 对象",
+        "validation.model_attributes_type": "{field} 必须是 JSON 对象",
+        "validation.dict_type": "{field} 必须是 JSON 对象",
+        "validation.too_long": "{field} 超过 {max_length} 个字符",
+        "validation.or": " 或 ",
+        "job_status.queued": "排队中",
+        "job_status.running": "进行中",
+        "job_status.succeeded": "已成功",
+        "job_status.failed": "已失败",
+        "job_status.cancelled": "已取消",
         "validation.other": "{field}：{message}",
         # Sides and stages.
         "side.baseline": "基线",
@@ -438,6 +447,15 @@ CATALOGS: dict[str, dict[str, str]] = {
         "validation.bool_type": "{field} must be true or false",
         "validation.list_type": "{field} must be a list",
         "validation.model_type": "{field} must be a JSON object",
+        "validation.model_attributes_type": "{field} must be a JSON object",
+        "validation.dict_type": "{field} must be a JSON object",
+        "validation.too_long": "{field} is longer than {max_length} characters",
+        "validation.or": " or ",
+        "job_status.queued": "queued",
+        "job_status.running": "running",
+        "job_status.succeeded": "succeeded",
+        "job_status.failed": "failed",
+        "job_status.cancelled": "cancelled",
         "validation.other": "{field}: {message}",
         "side.baseline": "baseline",
         "side.target": "target",
@@ -670,6 +688,29 @@ def normalize_lang(lang: str | None) -> str:
     return DEFAULT_LANG
 
 
+def accepted_lang(header: str | None) -> str:
+    """Pick the catalog for an Accept-Language header: the supported language with the highest weight.
+
+    `en;q=0.1,zh-CN;q=0.9` gives Chinese and `fr-FR,en;q=0.5` English. A
+    header that names no supported language gives the default.
+    """
+    choices = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _, parameters = part.strip().partition(";")
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        tag = tag.strip().lower()
+        if weight > 0 and (tag.startswith("en") or tag.startswith("zh")):
+            choices.append((-weight, position, tag))
+    return normalize_lang(min(choices)[2]) if choices else DEFAULT_LANG
+
+
 def lang_from_env() -> str:
     """Pick the CLI language from LC_ALL, LC_MESSAGES or LANG, as gettext does."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -700,6 +741,10 @@ def translate(message_key: str, lang: str = DEFAULT_LANG, /, **params: object) -
     side = params.get("side")
     if side in ("baseline", "target"):
         params["side"] = catalog[f"side.{side}"]
+    # A job's status (`succeeded`) is shown in the catalog's words. HTTP status codes stay numbers.
+    status_key = f"job_status.{params.get('status')}"
+    if status_key in catalog:
+        params["status"] = catalog[status_key]
     return text.format_map(_Params(params))
 
 

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from docdiff.api.routes import STATIC_DIR, router
 from docdiff.download import BrowserPool
 from docdiff.errors import DocdiffError, InvalidRequest
-from docdiff.i18n import has_message, normalize_lang, translate, value_error_detail
+from docdiff.i18n import accepted_lang, has_message, normalize_lang, translate, value_error_detail
 from docdiff.jobs import JobRunner, JobStore
 from docdiff.settings import Settings
 
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def request_lang(request: Request) -> str:
-    return normalize_lang(request.headers.get("accept-language"))
+    return accepted_lang(request.headers.get("accept-language"))
 
 
 def describe_validation_errors(problems: list[dict], lang: str) -> str:
@@ -43,7 +43,7 @@ def describe_validation_errors(problems: list[dict], lang: str) -> str:
                 lang,
                 field=field or translate("validation.body", lang),
                 max_length=context.get("max_length", ""),
-                expected=context.get("expected", ""),
+                expected=str(context.get("expected", "")).replace(" or ", translate("validation.or", lang)),
                 message=problem.get("msg", ""),
             )
         )
@@ -84,7 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         # FastAPI's default body echoes the submitted values, cookie included;
         # report only where and what failed.
-        lang = request_lang(request)
+        # The body's own `lang` wins, as it does for the errors raised after validation.
+        body_lang = error.body.get("lang") if isinstance(error.body, dict) else None
+        lang = normalize_lang(body_lang) if isinstance(body_lang, str) else request_lang(request)
         invalid = InvalidRequest(detail=describe_validation_errors(error.errors(), lang))
         return JSONResponse({"error": invalid.to_dict(lang)}, status_code=422)
 

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from docdiff.api.sse import job_event_stream, parse_last_event_id
 from docdiff.errors import DocdiffError, InvalidRequest, JobFinished, JobNotFound, ReportNotReady
-from docdiff.i18n import normalize_lang
+from docdiff.i18n import accepted_lang
 from docdiff.jobs import CompareRequest, Job
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -31,7 +31,7 @@ async def _submit(request: Request, body: CompareRequest) -> Job:
     everything that needs the browser arrives later as the job's error event.
     """
     if body.lang is None:
-        body.lang = normalize_lang(request.headers.get("accept-language"))
+        body.lang = accepted_lang(request.headers.get("accept-language"))
     runner = request.app.state.runner
     try:
         runner.validate(body)

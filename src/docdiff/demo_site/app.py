@@ -202,6 +202,10 @@ class ExportFile:
     media_type: str
 
 
+# Name of the one tab of a CSV document exported as XLSX, as a new sheet in the editor is called.
+EXPORTED_SHEET_NAME = "工作表1"
+
+
 def sheet_name_for(name: str) -> str:
     cleaned = INVALID_SHEET_NAME_CHARS.sub("_", name).strip("'")
     return cleaned[:31] or "Sheet1"
@@ -233,7 +237,9 @@ def export_document(document: Document, export_format: ExportFormat) -> ExportFi
     if export_format == document.kind:
         content = data
     elif export_format == "xlsx":
-        content = rows_to_xlsx(read_csv_rows(data), document.name)
+        # An online editor names the exported tab after the sheet, not after the
+        # file, so every version of a document exports the same tab name.
+        content = rows_to_xlsx(read_csv_rows(data), EXPORTED_SHEET_NAME)
     else:
         content = rows_to_csv(read_xlsx_rows(data))
 

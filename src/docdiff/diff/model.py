@@ -58,7 +58,7 @@ def trusted(cls: type[Model], **values: object) -> Model:
 class CompareOptions(BaseModel):
     """Options for aligning rows and normalising cells before they are compared."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     key: list[str] = Field(
         default_factory=list,

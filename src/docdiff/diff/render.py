@@ -1,5 +1,7 @@
 """Render a diff payload for people: a summary and a table of changes, with rich."""
 
+import json
+
 from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -85,7 +87,8 @@ def _render_sheet_changes(result: DiffResult, console: Console, lang: str, limit
         rows = (_number(change.baseline_row), _number(change.target_row))
         if change.cells:
             for cell in change.cells:
-                table.add_row(kind, *rows, Text(cell.column), Text(cell.old, style="red"), Text(cell.new, style="green"))
+                old, new = _visible(cell.old, cell.new)
+                table.add_row(kind, *rows, Text(cell.column), Text(old, style="red"), Text(new, style="green"))
         elif change.values is not None:
             text = " | ".join(value for value in change.values.values() if value)
             style = KIND_STYLES[change.kind]
@@ -100,3 +103,10 @@ def _render_sheet_changes(result: DiffResult, console: Console, lang: str, limit
 
 def _number(row: int | None) -> str:
     return "" if row is None else str(row)
+
+
+def _visible(old: str, new: str) -> tuple[str, str]:
+    """Quote two cells that differ only in whitespace, so a terminal shows what changed."""
+    if old.split() == new.split():
+        return json.dumps(old, ensure_ascii=False), json.dumps(new, ensure_ascii=False)
+    return old, new

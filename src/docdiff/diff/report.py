@@ -260,10 +260,13 @@ def _write_diff_sheet(sheet, formats: CellFormats, baseline, target, result, lan
         _write_number(sheet, line, 1, None if row.baseline is None else baseline.row_number(row.baseline), formats)
         _write_number(sheet, line, 2, None if row.target is None else target.row_number(row.target), formats)
         for position, ((baseline_name, _), value) in enumerate(zip(columns, values), start=3):
-            if row.kind == "modified":
-                cell_kind = "modified" if baseline_name in changed else None
-            else:
+            if row.kind != "modified":
                 cell_kind = row_kind
+            elif baseline_name in changed:
+                cell_kind = "modified"
+            else:
+                # A row that also moved keeps the moved fill outside its changed cells.
+                cell_kind = "moved" if row.change.moved else None
             formats.write(sheet, line, position, value, cell_kind)
         old_values = "\n".join(f"{cell.column}: {cell.old}" for cell in changed.values())
         sheet.write_string(line, len(header) - 1, old_values, formats.get())
