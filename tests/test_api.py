@@ -264,7 +264,7 @@ def test_request_errors_fully_in_chinese(service, body, expected):
     assert not any(word in message for word in ("Input should", "Value should", " or ", "items"))
 
 
-def test_body_lang_wins_for_validation_errors(service, site):
+def test_validation_error_uses_body_lang(service, site):
     request = compare_request(site, options={"numeric_tolerance": -1})
     request["lang"] = "zh-CN"
     response = httpx.post(f"{service.url}/api/jobs", json=request, headers={"Accept-Language": "en"}, timeout=10)

@@ -326,7 +326,7 @@ def test_malformed_command_line_coded(arguments, detail):
     (["frob"], "没有 frob 这个命令", "no such command: frob"),
     (["dif", "a.csv", "b.csv"], "没有 dif 这个命令（相近的命令：diff）", "no such command: dif (similar command: diff)"),
 ])
-def test_command_line_errors_in_both_languages(monkeypatch, capsys, arguments, chinese, english):
+def test_usage_errors_both_languages(monkeypatch, capsys, arguments, chinese, english):
     from docdiff import cli
 
     for lang, expected in (("zh_CN.UTF-8", chinese), ("en_US.UTF-8", english)):
@@ -344,7 +344,7 @@ def test_command_line_errors_in_both_languages(monkeypatch, capsys, arguments, c
             assert not any(word in message for word in ("Invalid", "Missing", "No such", "Input should", "Got "))
 
 
-def test_usage_hint_names_the_command_before_its_context_exists(monkeypatch, capsys):
+def test_usage_hint_names_command_early(monkeypatch, capsys):
     from docdiff import cli
 
     monkeypatch.setenv("LANG", "en_US.UTF-8")
@@ -453,7 +453,7 @@ def test_demo_site_argparse_errors_translated(message, chinese, english):
 
 
 @pytest.mark.parametrize("arguments", [["--bogus", "x"], ["--port"], ["--port", "abc"], ["--export-failure=1"], ["--p", "1"]])
-def test_demo_site_parser_errors_have_no_english_in_chinese(monkeypatch, capsys, arguments):
+def test_demo_site_parser_errors_chinese(monkeypatch, capsys, arguments):
     from docdiff.demo_site.__main__ import build_parser
 
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")

@@ -600,7 +600,7 @@ def build_cli(lang: str) -> TyperGroup:
 
 
 def _param_name(param) -> str:
-    """Name a click parameter as the user types it: `--limit` for an option, its metavar for an argument."""
+    """Return a click parameter's name as the user types it: `--limit` for an option, its metavar for an argument."""
     if param.param_type_name == "option":
         return " / ".join(param.opts)
     return param.metavar or param.name.upper()

@@ -83,7 +83,7 @@ def currency(cell: pl.Expr) -> pl.Expr:
 
 
 def currencies_differ(old: pl.Expr, new: pl.Expr) -> pl.Expr:
-    """Whether two cells carry different currency signs: the number rule alone makes `$100` equal `€100`.
+    """Return whether two cells carry different currency signs, which the number rule alone ignores (`$100`, `€100`).
 
     A sign on one side only does not count, so `¥100` in a CSV export still
     equals the number 100 of a currency-formatted XLSX cell.
